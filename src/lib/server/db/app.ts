@@ -1,0 +1,30 @@
+import { resolve } from 'node:path';
+import { seedDemoIfEmpty } from '../demo';
+import { openDatabase, type DatabaseHandle } from './index';
+
+/**
+ * The process's one database handle: PostgreSQL when DATABASE_URL is set, otherwise PGlite in
+ * DATA_DIR. Kept on globalThis so Vite's dev reloads never open the PGlite directory twice.
+ */
+const holder = globalThis as typeof globalThis & { __appDatabase?: Promise<DatabaseHandle> };
+
+async function start(): Promise<DatabaseHandle> {
+	const url = process.env.DATABASE_URL || undefined;
+	const handle = await openDatabase({
+		url,
+		dataDir: url ? undefined : resolve(process.env.DATA_DIR || 'data')
+	});
+	if (handle.kind === 'pglite' && process.env.SEED_DEMO !== 'false') {
+		const added = await seedDemoIfEmpty(handle.db);
+		if (added) console.log(`Loaded ${added} demo providers into the embedded database.`);
+	}
+	return handle;
+}
+
+export function appDatabase(): Promise<DatabaseHandle> {
+	holder.__appDatabase ??= start().catch((err: unknown) => {
+		holder.__appDatabase = undefined;
+		throw err;
+	});
+	return holder.__appDatabase;
+}

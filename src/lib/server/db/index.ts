@@ -1,0 +1,82 @@
+import { PGlite } from '@electric-sql/pglite';
+import { cube } from '@electric-sql/pglite/contrib/cube';
+import { earthdistance } from '@electric-sql/pglite/contrib/earthdistance';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import postgres from 'postgres';
+import * as schema from './schema';
+
+/** Either driver, seen through what they share; the rest of the code never knows which. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface DatabaseHandle {
+	db: Database;
+	kind: DatabaseKind;
+	close(): Promise<void>;
+}
+
+export interface OpenOptions {
+	/** PostgreSQL connection string; PGlite when absent. */
+	url?: string;
+	/** PGlite data directory; in memory when absent. */
+	dataDir?: string;
+	migrate?: boolean;
+}
+
+export function migrationsFolder(): string {
+	return process.env.MIGRATIONS_DIR ?? resolve(process.cwd(), 'drizzle');
+}
+
+export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseHandle> {
+	const handle = options.url ? openPostgres(options.url) : await openPglite(options.dataDir);
+	if (options.migrate !== false) await handle.migrate();
+	return handle;
+}
+
+function openPostgres(url: string) {
+	const client = postgres(url, { max: 10, onnotice: () => {} });
+	const db = drizzlePostgres(client, { schema });
+	return {
+		db: db as unknown as Database,
+		kind: 'postgres' as const,
+		migrate: () => migratePostgres(db, { migrationsFolder: migrationsFolder() }),
+		close: () => client.end({ timeout: 5 })
+	};
+}
+
+async function openPglite(dataDir?: string) {
+	if (dataDir) mkdirSync(dataDir, { recursive: true });
+	const client = await PGlite.create({ dataDir, extensions: { cube, earthdistance, pg_trgm } });
+	const db = drizzlePglite(client, { schema });
+	return {
+		db: db as unknown as Database,
+		kind: 'pglite' as const,
+		migrate: () => migratePglite(db, { migrationsFolder: migrationsFolder() }),
+		close: () => client.close()
+	};
+}
+
+/** Rows of a raw query, whichever driver ran it (postgres.js gives an array, PGlite `{ rows }`). */
+export async function selectRows<T>(db: Database, query: SQL): Promise<T[]> {
+	const result: unknown = await db.execute(query);
+	return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+export async function ping(db: Database): Promise<boolean> {
+	try {
+		await db.execute(sql`select 1`);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+export { schema };

@@ -1,0 +1,572 @@
+import { createRequire } from 'node:module';
+import { count, eq, sql } from 'drizzle-orm';
+import type { ConditionCode } from '../domain/conditions';
+import type { ProviderKind } from '../domain/kinds';
+import type { RouteCode } from '../domain/routes';
+import { STATE_CODES, type StateCode } from '../domain/states';
+import type { Database } from './db';
+import {
+	providerConditions,
+	providerRoutes,
+	providers,
+	providerTelehealthStates
+} from './db/schema';
+
+/**
+ * A deterministic, clearly fictional demo directory: ~600 providers at real ZIP centroids in all
+ * 50 states + DC. Phones use the 555-01xx fiction range and websites the reserved .example domain.
+ */
+
+interface ZipEntry {
+	zip: string;
+	latitude: number;
+	longitude: number;
+	city: string;
+	state: string;
+}
+interface ZipModule {
+	lookupByState(state: string): ZipEntry[];
+}
+
+export interface DemoRoute {
+	route: RouteCode;
+	priceMin: number | null;
+	priceMax: number | null;
+	seriesPrice: number | null;
+}
+
+export interface DemoProvider {
+	slug: string;
+	name: string;
+	kinds: ProviderKind[];
+	description: string;
+	website: string;
+	phone: string;
+	email: string;
+	street: string;
+	city: string;
+	state: StateCode;
+	zip: string;
+	lat: number;
+	lng: number;
+	consultFee: number | null;
+	acceptsInsurance: boolean;
+	insuranceNotes: string | null;
+	offersPsychotherapy: boolean;
+	lastVerifiedAt: Date;
+	routes: DemoRoute[];
+	telehealthStates: StateCode[];
+	conditions: ConditionCode[];
+}
+
+/** Rough 2020 census populations in millions: where demo clinics cluster, as real ones do. */
+const POPULATION: Record<StateCode, number> = {
+	AL: 5.0,
+	AK: 0.7,
+	AZ: 7.2,
+	AR: 3.0,
+	CA: 39.5,
+	CO: 5.8,
+	CT: 3.6,
+	DE: 1.0,
+	DC: 0.7,
+	FL: 21.5,
+	GA: 10.7,
+	HI: 1.5,
+	ID: 1.8,
+	IL: 12.8,
+	IN: 6.8,
+	IA: 3.2,
+	KS: 2.9,
+	KY: 4.5,
+	LA: 4.7,
+	ME: 1.4,
+	MD: 6.2,
+	MA: 7.0,
+	MI: 10.1,
+	MN: 5.7,
+	MS: 3.0,
+	MO: 6.2,
+	MT: 1.1,
+	NE: 2.0,
+	NV: 3.1,
+	NH: 1.4,
+	NJ: 9.3,
+	NM: 2.1,
+	NY: 20.2,
+	NC: 10.4,
+	ND: 0.8,
+	OH: 11.8,
+	OK: 4.0,
+	OR: 4.2,
+	PA: 13.0,
+	RI: 1.1,
+	SC: 5.1,
+	SD: 0.9,
+	TN: 6.9,
+	TX: 29.1,
+	UT: 3.3,
+	VT: 0.6,
+	VA: 8.6,
+	WA: 7.7,
+	WV: 1.8,
+	WI: 5.9,
+	WY: 0.6
+};
+
+const IN_PERSON_TOTAL = 560;
+const TELEHEALTH_TOTAL = 40;
+const VERIFIED_BEFORE = Date.UTC(2026, 9, 1);
+
+const NAME_PREFIXES = [
+	'Serenity',
+	'Clear Path',
+	'New Dawn',
+	'Bright Horizons',
+	'Renew',
+	'Evergreen',
+	'Summit',
+	'Harbor',
+	'Lumen',
+	'Northstar',
+	'Cedar',
+	'Riverstone',
+	'Kindred',
+	'Stillwater',
+	'Beacon',
+	'Meridian',
+	'Willow',
+	'Aspen',
+	'Haven',
+	'Mosaic',
+	'Sage',
+	'Lotus',
+	'True North',
+	'Open Sky',
+	'Keystone',
+	'Tidewater',
+	'Juniper',
+	'Solace',
+	'Greenleaf',
+	'Lighthouse'
+];
+const CLINIC_CORES = [
+	'Ketamine Clinic',
+	'Infusion Center',
+	'Ketamine & Wellness',
+	'Mind Health',
+	'Infusion Therapy'
+];
+const KAP_CORES = [
+	'Psychedelic Therapy',
+	'Ketamine-Assisted Psychotherapy',
+	'Integrative Psychiatry',
+	'Counseling Collective'
+];
+const SPRAVATO_CORES = [
+	'Psychiatry',
+	'Behavioral Health',
+	'TMS & Spravato Center',
+	'Mental Health Associates'
+];
+const TELE_NAMES = [
+	'Kindling',
+	'Quiet Shore',
+	'Greenway',
+	'Tall Pines',
+	'Wellbridge',
+	'Ember Health',
+	'Calm Current',
+	'Home Harbor',
+	'Kind Mind',
+	'Quiet Hours',
+	'Brightside Ketamine',
+	'Lantern',
+	'Pathlight',
+	'Steady Ground',
+	'Tranquil',
+	'Unwind',
+	'Horizon Home',
+	'Cascade Care',
+	'Clarity At Home',
+	'Restful',
+	'Sunrise Virtual',
+	'Elevate Mind',
+	'Anchorpoint',
+	'Gentle Reset',
+	'Inner Compass',
+	'Waypoint',
+	'Bluebird',
+	'Northwind',
+	'Oasis Virtual',
+	'Meadow',
+	'Nimbus',
+	'Tandem',
+	'Cove',
+	'Polaris',
+	'Solstice',
+	'Arbor',
+	'Kestrel',
+	'Fathom',
+	'Lumina',
+	'Trellis'
+];
+const STREETS = [
+	'Main St',
+	'Oak Ave',
+	'Maple Dr',
+	'Park Blvd',
+	'Cedar Ln',
+	'Washington St',
+	'Lake Rd',
+	'Hillcrest Ave',
+	'Medical Center Dr',
+	'Commerce Way',
+	'Elm St',
+	'Riverside Dr'
+];
+const SECONDARY_CONDITIONS: ConditionCode[] = [
+	'suicidal_ideation',
+	'bipolar_2',
+	'ptsd',
+	'anxiety',
+	'ocd',
+	'rumination',
+	'substance_use',
+	'chronic_pain',
+	'panic',
+	'intrusive_thoughts',
+	'mood_instability',
+	'bipolar_1'
+];
+
+/** mulberry32: tiny, fast and deterministic; nothing here needs cryptographic randomness. */
+function prng(seed: number) {
+	let a = seed >>> 0;
+	const next = () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+	return {
+		next,
+		int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+		chance: (p: number) => next() < p,
+		pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)],
+		sample<T>(items: readonly T[], n: number): T[] {
+			const copy = [...items];
+			for (let i = copy.length - 1; i > 0; i--) {
+				const j = Math.floor(next() * (i + 1));
+				[copy[i], copy[j]] = [copy[j], copy[i]];
+			}
+			return copy.slice(0, n);
+		}
+	};
+}
+type Rng = ReturnType<typeof prng>;
+
+function roundTo(value: number, step: number) {
+	return Math.round(value / step) * step;
+}
+
+function slugify(text: string) {
+	return text
+		.toLowerCase()
+		.normalize('NFKD')
+		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/^-|-$/g, '');
+}
+
+function priced(
+	rng: Rng,
+	route: RouteCode,
+	low: number,
+	high: number,
+	seriesOf: number | null
+): DemoRoute {
+	const priceMin = roundTo(rng.int(low, high - 50), 25);
+	const priceMax = Math.min(high, priceMin + roundTo(rng.int(0, 250), 25));
+	const seriesPrice = seriesOf ? roundTo(priceMin * seriesOf * 0.9, 50) : null;
+	return { route, priceMin, priceMax, seriesPrice };
+}
+
+const ROUTE_PRICES: Record<RouteCode, (rng: Rng) => DemoRoute> = {
+	iv: (rng) => priced(rng, 'iv', 300, 800, 6),
+	im: (rng) => priced(rng, 'im', 250, 500, 6),
+	intranasal: (rng) => priced(rng, 'intranasal', 100, 300, null),
+	esketamine: (rng) => priced(rng, 'esketamine', 600, 950, null),
+	troche: (rng) => ({
+		route: 'troche',
+		priceMin: rng.int(75, 82),
+		priceMax: rng.int(83, 90),
+		seriesPrice: roundTo(rng.int(250, 450), 10)
+	}),
+	rdt: (rng) => ({
+		route: 'rdt',
+		priceMin: rng.int(70, 85),
+		priceMax: rng.int(86, 110),
+		seriesPrice: roundTo(rng.int(250, 450), 10)
+	}),
+	oral: (rng) => ({
+		route: 'oral',
+		priceMin: rng.int(40, 60),
+		priceMax: rng.int(61, 90),
+		seriesPrice: null
+	}),
+	rectal: () => ({ route: 'rectal', priceMin: null, priceMax: null, seriesPrice: null }),
+	transdermal: () => ({
+		route: 'transdermal',
+		priceMin: null,
+		priceMax: null,
+		seriesPrice: null
+	}),
+	nebulized: () => ({ route: 'nebulized', priceMin: null, priceMax: null, seriesPrice: null })
+};
+
+function cityPicker(zipcodes: ZipModule, state: StateCode) {
+	const byCity = new Map<string, ZipEntry[]>();
+	for (const entry of zipcodes.lookupByState(state)) {
+		if (!entry.latitude || !entry.longitude) continue;
+		const list = byCity.get(entry.city) ?? [];
+		list.push(entry);
+		byCity.set(entry.city, list);
+	}
+	// Weight by ZIP count squared so demo clinics sit mostly in larger cities, as real ones do.
+	const cities = [...byCity.values()].sort(
+		(a, b) => b.length - a.length || a[0].zip.localeCompare(b[0].zip)
+	);
+	const weights = cities.map((c) => c.length * c.length);
+	const total = weights.reduce((a, b) => a + b, 0);
+	return (rng: Rng): ZipEntry => {
+		let r = rng.next() * total;
+		for (let i = 0; i < cities.length; i++) {
+			r -= weights[i];
+			if (r <= 0) return rng.pick(cities[i]);
+		}
+		return rng.pick(cities[0]);
+	};
+}
+
+function conditionsFor(rng: Rng, kinds: ProviderKind[]): ConditionCode[] {
+	const base: ConditionCode[] = ['mdd', 'trd'];
+	const extra = rng.sample(SECONDARY_CONDITIONS, rng.int(2, 6));
+	if (kinds.includes('kap')) extra.push('ptsd', 'triggers');
+	return [...new Set([...base, ...extra])];
+}
+
+function describe(kinds: ProviderKind[], city: string, telehealthCount: number): string {
+	const parts: string[] = [];
+	if (kinds.includes('clinic'))
+		parts.push(
+			`In-office ketamine treatment in ${city} with vital signs monitored throughout; please arrange a driver home after each session.`
+		);
+	if (kinds.includes('spravato'))
+		parts.push(
+			'Certified Spravato (esketamine) treatment center; most insurance plans, including the VA, are accepted for treatment-resistant depression.'
+		);
+	if (kinds.includes('kap'))
+		parts.push(
+			'Ketamine-assisted psychotherapy: preparation sessions, a dosing session of about two hours with a therapist present, and integration sessions in the days after.'
+		);
+	if (kinds.includes('telehealth'))
+		parts.push(
+			`At-home ketamine prescribed after a video assessment, shipped to patients in ${telehealthCount} states, with check-ins between sessions.`
+		);
+	parts.push('This is a fictional listing generated for demonstration.');
+	return parts.join(' ');
+}
+
+export function generateDemoProviders(zipcodes: ZipModule, seed = 20261121): DemoProvider[] {
+	const rng = prng(seed);
+	const totalPopulation = Object.values(POPULATION).reduce((a, b) => a + b, 0);
+	const slugs = new Set<string>();
+	const uniqueSlug = (base: string) => {
+		let slug = slugify(base);
+		for (let n = 2; slugs.has(slug); n++) slug = `${slugify(base)}-${n}`;
+		slugs.add(slug);
+		return slug;
+	};
+	const contact = (slug: string) => ({
+		website: `https://${slug}.example`,
+		email: `hello@${slug}.example`,
+		phone: `(${rng.int(201, 989)}) 555-01${String(rng.int(0, 99)).padStart(2, '0')}`
+	});
+	const verifiedAt = () => new Date(VERIFIED_BEFORE - rng.int(0, 365) * 86_400_000);
+	const out: DemoProvider[] = [];
+
+	for (const state of STATE_CODES) {
+		const pickCity = cityPicker(zipcodes, state);
+		const n = Math.max(3, Math.round((POPULATION[state] / totalPopulation) * IN_PERSON_TOTAL));
+		for (let i = 0; i < n; i++) {
+			const place = pickCity(rng);
+			const roll = rng.next();
+			let kinds: ProviderKind[];
+			let routes: RouteCode[];
+			let name: string;
+			if (roll < 0.58) {
+				kinds = rng.chance(0.25) ? ['clinic', 'spravato'] : ['clinic'];
+				routes = ['iv'];
+				if (rng.chance(0.4)) routes.push('im');
+				if (rng.chance(0.2)) routes.push('intranasal');
+				if (rng.chance(0.15)) routes.push('troche');
+				if (kinds.includes('spravato')) routes.push('esketamine');
+				name = `${rng.pick(NAME_PREFIXES)} ${rng.pick(CLINIC_CORES)}`;
+			} else if (roll < 0.73) {
+				kinds = ['spravato'];
+				routes = ['esketamine'];
+				name = `${rng.pick(NAME_PREFIXES)} ${rng.pick(SPRAVATO_CORES)}`;
+			} else if (roll < 0.9) {
+				kinds = ['kap'];
+				routes = rng.chance(0.6) ? ['troche'] : ['im', 'troche'];
+				if (rng.chance(0.1)) routes.push('rdt');
+				name = `${rng.pick(NAME_PREFIXES)} ${rng.pick(KAP_CORES)}`;
+			} else {
+				kinds = ['clinic', 'kap'];
+				routes = ['iv', 'im'];
+				if (rng.chance(0.3)) routes.push('troche');
+				name = `${rng.pick(NAME_PREFIXES)} ${rng.pick(KAP_CORES)}`;
+			}
+			// A few clinics also run a telehealth arm in their own state and a neighbour or two.
+			const hybrid = kinds.includes('clinic') && rng.chance(0.06);
+			const telehealthStates: StateCode[] = hybrid
+				? [...new Set([state, ...rng.sample(STATE_CODES, rng.int(1, 2))])]
+				: [];
+			if (hybrid) {
+				kinds = [...kinds, 'telehealth'];
+				if (!routes.includes('troche')) routes.push('troche');
+			}
+			const fullName = `${name} of ${place.city}`;
+			const slug = uniqueSlug(`${fullName}-${state}`);
+			const spravato = kinds.includes('spravato');
+			out.push({
+				slug,
+				name: fullName,
+				kinds,
+				description: describe(kinds, place.city, telehealthStates.length),
+				...contact(slug),
+				street: `${rng.int(100, 9899)} ${rng.pick(STREETS)}${rng.chance(0.5) ? `, Suite ${rng.int(100, 450)}` : ''}`,
+				city: place.city,
+				state,
+				zip: place.zip,
+				lat: place.latitude,
+				lng: place.longitude,
+				consultFee: kinds.includes('clinic')
+					? roundTo(rng.int(250, 450), 25)
+					: rng.chance(0.5)
+						? roundTo(rng.int(150, 300), 25)
+						: null,
+				acceptsInsurance: spravato || rng.chance(0.2),
+				insuranceNotes: spravato
+					? 'Spravato covered by most commercial plans and the VA; prior authorization required.'
+					: null,
+				offersPsychotherapy: kinds.includes('kap') || rng.chance(0.3),
+				lastVerifiedAt: verifiedAt(),
+				routes: routes.map((r) => ROUTE_PRICES[r](rng)),
+				telehealthStates,
+				conditions: conditionsFor(rng, kinds)
+			});
+		}
+	}
+
+	const hubs = (Object.keys(POPULATION) as StateCode[]).filter((s) => POPULATION[s] >= 8);
+	for (let i = 0; i < TELEHEALTH_TOTAL; i++) {
+		const state = rng.pick(hubs);
+		const place = cityPicker(zipcodes, state)(rng);
+		const kinds: ProviderKind[] = rng.chance(0.3) ? ['telehealth', 'kap'] : ['telehealth'];
+		const routes: RouteCode[] = rng.chance(0.5)
+			? ['troche', 'rdt']
+			: [rng.pick(['troche', 'rdt'] as const)];
+		if (rng.chance(0.1)) routes.push('oral');
+		const licensed = [...new Set([state, ...rng.sample(STATE_CODES, rng.int(5, 40) - 1)])];
+		const name = `${TELE_NAMES[i % TELE_NAMES.length]} Telehealth`;
+		const slug = uniqueSlug(name);
+		out.push({
+			slug,
+			name,
+			kinds,
+			description: describe(kinds, place.city, licensed.length),
+			...contact(slug),
+			street: `${rng.int(100, 9899)} ${rng.pick(STREETS)}`,
+			city: place.city,
+			state,
+			zip: place.zip,
+			lat: place.latitude,
+			lng: place.longitude,
+			consultFee: rng.chance(0.5) ? roundTo(rng.int(100, 250), 25) : null,
+			acceptsInsurance: false,
+			insuranceNotes: null,
+			offersPsychotherapy: kinds.includes('kap') || rng.chance(0.25),
+			lastVerifiedAt: verifiedAt(),
+			routes: routes.map((r) => ROUTE_PRICES[r](rng)),
+			telehealthStates: licensed.sort(),
+			conditions: conditionsFor(rng, kinds)
+		});
+	}
+	return out;
+}
+
+async function loadZipcodes(): Promise<ZipModule> {
+	return createRequire(import.meta.url)('zipcodes') as ZipModule;
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+	const out: T[][] = [];
+	for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+	return out;
+}
+
+/** Inserts the demo set in one transaction, published and flagged `is_demo`. */
+export async function insertDemoProviders(db: Database, list: DemoProvider[]): Promise<number> {
+	await db.transaction(async (tx) => {
+		for (const batch of chunks(list, 200)) {
+			const inserted = await tx
+				.insert(providers)
+				.values(
+					batch.map(({ routes: _r, telehealthStates: _t, conditions: _c, ...p }) => ({
+						...p,
+						status: 'published' as const,
+						isDemo: true
+					}))
+				)
+				.returning({ id: providers.id, slug: providers.slug });
+			const idOf = new Map(inserted.map((row) => [row.slug, row.id]));
+			const routeRows = batch.flatMap((p) =>
+				p.routes.map((r) => ({ ...r, providerId: idOf.get(p.slug)! }))
+			);
+			const stateRows = batch.flatMap((p) =>
+				p.telehealthStates.map((state) => ({ state, providerId: idOf.get(p.slug)! }))
+			);
+			const conditionRows = batch.flatMap((p) =>
+				p.conditions.map((condition) => ({ condition, providerId: idOf.get(p.slug)! }))
+			);
+			await tx.insert(providerRoutes).values(routeRows);
+			if (stateRows.length) await tx.insert(providerTelehealthStates).values(stateRows);
+			await tx.insert(providerConditions).values(conditionRows);
+		}
+	});
+	return list.length;
+}
+
+/** Loads the demo set unless the directory already has providers. Returns how many were added. */
+export async function seedDemoIfEmpty(db: Database): Promise<number> {
+	const [{ n }] = await db.select({ n: count() }).from(providers);
+	if (n > 0) return 0;
+	return insertDemoProviders(db, generateDemoProviders(await loadZipcodes()));
+}
+
+/** Replaces every demo row with a fresh copy of the demo set; real listings are untouched. */
+export async function reseedDemo(db: Database): Promise<number> {
+	await db.delete(providers).where(eq(providers.isDemo, true));
+	return insertDemoProviders(db, generateDemoProviders(await loadZipcodes()));
+}
+
+export async function hasDemoData(db: Database): Promise<boolean> {
+	const rows = await db
+		.select({ one: sql<number>`1` })
+		.from(providers)
+		.where(eq(providers.isDemo, true))
+		.limit(1);
+	return rows.length > 0;
+}

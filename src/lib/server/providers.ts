@@ -1,0 +1,310 @@
+import { and, asc, count, eq, exists, inArray, sql, type SQL } from 'drizzle-orm';
+import type { ConditionCode } from '../domain/conditions';
+import { IN_PERSON_KINDS, type ProviderKind } from '../domain/kinds';
+import { ROUTE_CODES, type RouteCode } from '../domain/routes';
+import { STATES, type StateCode } from '../domain/states';
+import type { ProviderFilters } from '../schemas/filters';
+import { selectRows, type Database } from './db';
+import {
+	providerConditions,
+	providerRoutes,
+	providers,
+	providerTelehealthStates
+} from './db/schema';
+
+export interface RouteOffer {
+	code: RouteCode;
+	priceMin: number | null;
+	priceMax: number | null;
+}
+
+export interface RouteDetail extends RouteOffer {
+	seriesPrice: number | null;
+	notes: string | null;
+}
+
+export interface ProviderSummary {
+	slug: string;
+	name: string;
+	kinds: ProviderKind[];
+	city: string;
+	state: StateCode;
+	zip: string;
+	lat: number;
+	lng: number;
+	offersPsychotherapy: boolean;
+	acceptsInsurance: boolean;
+	isDemo: boolean;
+	routes: RouteOffer[];
+	telehealthStates: StateCode[];
+}
+
+export interface ProviderProfile extends Omit<ProviderSummary, 'routes'> {
+	description: string;
+	website: string | null;
+	phone: string | null;
+	email: string | null;
+	street: string | null;
+	consultFee: number | null;
+	insuranceNotes: string | null;
+	lastVerifiedAt: Date | null;
+	updatedAt: Date;
+	routes: RouteDetail[];
+	conditions: ConditionCode[];
+}
+
+export interface SearchResult {
+	total: number;
+	results: ProviderSummary[];
+}
+
+const published = eq(providers.status, 'published');
+const inPersonKinds = sql`${providers.kinds} && ${sql.raw(`array[${IN_PERSON_KINDS.map((k) => `'${k}'`).join(',')}]::text[]`)}`;
+const isTelehealth = sql`${providers.kinds} @> array['telehealth']::text[]`;
+
+function licensedIn(db: Database, state: StateCode): SQL {
+	return exists(
+		db
+			.select({ one: sql`1` })
+			.from(providerTelehealthStates)
+			.where(
+				and(
+					eq(providerTelehealthStates.providerId, providers.id),
+					eq(providerTelehealthStates.state, state)
+				)
+			)
+	);
+}
+
+/**
+ * Who serves patients in a state: in-person providers located there, and telehealth services
+ * licensed there. `telehealth` narrows to one of the two groups.
+ */
+function filterConditions(db: Database, f: Omit<ProviderFilters, 'page' | 'pageSize'>): SQL[] {
+	const where: SQL[] = [published];
+	if (f.state) {
+		const local = and(eq(providers.state, f.state), inPersonKinds)!;
+		const remote = and(isTelehealth, licensedIn(db, f.state))!;
+		where.push(
+			f.telehealth === true ? remote : f.telehealth === false ? local : sql`(${local} or ${remote})`
+		);
+	} else if (f.telehealth === true) {
+		where.push(isTelehealth);
+	} else if (f.telehealth === false) {
+		where.push(inPersonKinds);
+	}
+	if (f.kind) where.push(sql`${providers.kinds} @> array[${f.kind}]::text[]`);
+	if (f.psychotherapy !== undefined) where.push(eq(providers.offersPsychotherapy, f.psychotherapy));
+	if (f.route) {
+		where.push(
+			exists(
+				db
+					.select({ one: sql`1` })
+					.from(providerRoutes)
+					.where(
+						and(eq(providerRoutes.providerId, providers.id), eq(providerRoutes.route, f.route))
+					)
+			)
+		);
+	}
+	return where;
+}
+
+const summaryColumns = {
+	id: providers.id,
+	slug: providers.slug,
+	name: providers.name,
+	kinds: providers.kinds,
+	city: providers.city,
+	state: providers.state,
+	zip: providers.zip,
+	lat: providers.lat,
+	lng: providers.lng,
+	offersPsychotherapy: providers.offersPsychotherapy,
+	acceptsInsurance: providers.acceptsInsurance,
+	isDemo: providers.isDemo
+};
+
+type SummaryRow = { [K in keyof typeof summaryColumns]: (typeof summaryColumns)[K]['_']['data'] };
+
+function byRouteOrder(a: { code: RouteCode }, b: { code: RouteCode }) {
+	return ROUTE_CODES.indexOf(a.code) - ROUTE_CODES.indexOf(b.code);
+}
+
+async function attachOffers(db: Database, rows: SummaryRow[]): Promise<ProviderSummary[]> {
+	if (rows.length === 0) return [];
+	const ids = rows.map((r) => r.id);
+	const [routeRows, stateRows] = await Promise.all([
+		db
+			.select({
+				providerId: providerRoutes.providerId,
+				code: providerRoutes.route,
+				priceMin: providerRoutes.priceMin,
+				priceMax: providerRoutes.priceMax
+			})
+			.from(providerRoutes)
+			.where(inArray(providerRoutes.providerId, ids)),
+		db
+			.select({
+				providerId: providerTelehealthStates.providerId,
+				state: providerTelehealthStates.state
+			})
+			.from(providerTelehealthStates)
+			.where(inArray(providerTelehealthStates.providerId, ids))
+			.orderBy(asc(providerTelehealthStates.state))
+	]);
+	return rows.map(({ id, ...row }) => ({
+		...row,
+		kinds: row.kinds as ProviderKind[],
+		state: row.state as StateCode,
+		routes: routeRows
+			.filter((r) => r.providerId === id)
+			.map(({ code, priceMin, priceMax }) => ({ code: code as RouteCode, priceMin, priceMax }))
+			.sort(byRouteOrder),
+		telehealthStates: stateRows.filter((s) => s.providerId === id).map((s) => s.state as StateCode)
+	}));
+}
+
+export async function search(db: Database, filters: ProviderFilters): Promise<SearchResult> {
+	const where = and(...filterConditions(db, filters));
+	const [[{ total }], rows] = await Promise.all([
+		db.select({ total: count() }).from(providers).where(where),
+		db
+			.select(summaryColumns)
+			.from(providers)
+			.where(where)
+			.orderBy(asc(providers.name), asc(providers.id))
+			.limit(filters.pageSize)
+			.offset((filters.page - 1) * filters.pageSize)
+	]);
+	return { total, results: await attachOffers(db, rows) };
+}
+
+/** The published profile, or null. */
+export async function getBySlug(db: Database, slug: string): Promise<ProviderProfile | null> {
+	const [row] = await db
+		.select()
+		.from(providers)
+		.where(and(eq(providers.slug, slug), published))
+		.limit(1);
+	if (!row) return null;
+	const [routeRows, stateRows, conditionRows] = await Promise.all([
+		db.select().from(providerRoutes).where(eq(providerRoutes.providerId, row.id)),
+		db
+			.select({ state: providerTelehealthStates.state })
+			.from(providerTelehealthStates)
+			.where(eq(providerTelehealthStates.providerId, row.id))
+			.orderBy(asc(providerTelehealthStates.state)),
+		db
+			.select({ condition: providerConditions.condition })
+			.from(providerConditions)
+			.where(eq(providerConditions.providerId, row.id))
+	]);
+	return {
+		slug: row.slug,
+		name: row.name,
+		kinds: row.kinds as ProviderKind[],
+		description: row.description,
+		website: row.website,
+		phone: row.phone,
+		email: row.email,
+		street: row.street,
+		city: row.city,
+		state: row.state as StateCode,
+		zip: row.zip,
+		lat: row.lat,
+		lng: row.lng,
+		consultFee: row.consultFee,
+		acceptsInsurance: row.acceptsInsurance,
+		insuranceNotes: row.insuranceNotes,
+		offersPsychotherapy: row.offersPsychotherapy,
+		isDemo: row.isDemo,
+		lastVerifiedAt: row.lastVerifiedAt,
+		updatedAt: row.updatedAt,
+		routes: routeRows
+			.map((r) => ({
+				code: r.route as RouteCode,
+				priceMin: r.priceMin,
+				priceMax: r.priceMax,
+				seriesPrice: r.seriesPrice,
+				notes: r.notes
+			}))
+			.sort(byRouteOrder),
+		telehealthStates: stateRows.map((s) => s.state as StateCode),
+		conditions: conditionRows.map((c) => c.condition as ConditionCode)
+	};
+}
+
+export type RouteCounts = Record<RouteCode, number>;
+
+export interface StateCoverage {
+	code: StateCode;
+	name: string;
+	/** Distinct providers serving the state (a provider offering three routes counts once). */
+	total: number;
+	byRoute: RouteCounts;
+}
+
+export interface CoverageMatrix {
+	states: StateCoverage[];
+	/** Distinct providers nationwide, overall and per route: not the column sums. */
+	nation: { total: number; byRoute: RouteCounts };
+}
+
+function emptyRouteCounts(): RouteCounts {
+	return Object.fromEntries(ROUTE_CODES.map((c) => [c, 0])) as RouteCounts;
+}
+
+/**
+ * The "Providers by State" matrix: for each state and route, how many providers offer that route
+ * to patients in that state. One query, grouping sets for the cells and both margins.
+ */
+export async function coverage(db: Database): Promise<CoverageMatrix> {
+	const rows = await selectRows<{
+		state: string | null;
+		route: string | null;
+		by_state: number;
+		by_route: number;
+		n: number;
+	}>(
+		db,
+		sql`
+		with serving as (
+			select p.id, p.state from ${providers} p
+			where p.status = 'published' and ${sql.raw(`p.kinds && array[${IN_PERSON_KINDS.map((k) => `'${k}'`).join(',')}]::text[]`)}
+			union
+			select p.id, t.state from ${providers} p
+			join ${providerTelehealthStates} t on t.provider_id = p.id
+			where p.status = 'published' and p.kinds @> array['telehealth']::text[]
+		),
+		offers as (
+			select s.id, s.state, r.route from serving s
+			left join ${providerRoutes} r on r.provider_id = s.id
+		)
+		select state, route,
+			grouping(state)::int as by_state, grouping(route)::int as by_route,
+			count(distinct id)::int as n
+		from offers
+		group by grouping sets ((state, route), (state), (route), ())`
+	);
+	const states = new Map<string, StateCoverage>(
+		STATES.map((s) => [
+			s.code,
+			{ code: s.code, name: s.name, total: 0, byRoute: emptyRouteCounts() }
+		])
+	);
+	const nation = { total: 0, byRoute: emptyRouteCounts() };
+	for (const row of rows) {
+		const route = row.route as RouteCode | null;
+		if (row.by_state === 0 && row.by_route === 0) {
+			if (route) states.get(row.state!)!.byRoute[route] = row.n;
+		} else if (row.by_state === 0) {
+			states.get(row.state!)!.total = row.n;
+		} else if (row.by_route === 0) {
+			if (route) nation.byRoute[route] = row.n;
+		} else {
+			nation.total = row.n;
+		}
+	}
+	return { states: [...states.values()], nation };
+}
