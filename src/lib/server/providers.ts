@@ -1,5 +1,5 @@
 import { and, asc, count, eq, exists, inArray, sql, type SQL } from 'drizzle-orm';
-import type { ConditionCode } from '../domain/conditions';
+import { CONDITION_CODES, type ConditionCode } from '../domain/conditions';
 import { IN_PERSON_KINDS, type ProviderKind } from '../domain/kinds';
 import { ROUTE_CODES, type RouteCode } from '../domain/routes';
 import { STATES, type StateCode } from '../domain/states';
@@ -231,7 +231,9 @@ export async function getBySlug(db: Database, slug: string): Promise<ProviderPro
 			}))
 			.sort(byRouteOrder),
 		telehealthStates: stateRows.map((s) => s.state as StateCode),
-		conditions: conditionRows.map((c) => c.condition as ConditionCode)
+		conditions: conditionRows
+			.map((c) => c.condition as ConditionCode)
+			.sort((a, b) => CONDITION_CODES.indexOf(a) - CONDITION_CODES.indexOf(b))
 	};
 }
 

@@ -1,0 +1,58 @@
+// Reads the vitest and Playwright JSON reports and fails unless the PGlite suite, the PostgreSQL
+// suite and the browser suite all ran, passed and skipped nothing.
+import { readFileSync } from 'node:fs';
+
+const problems = [];
+const read = (file) => {
+	try {
+		return JSON.parse(readFileSync(file, 'utf8'));
+	} catch (err) {
+		problems.push(`cannot read ${file}: ${err.message}`);
+		return null;
+	}
+};
+
+const vitest = read('test-results/vitest.json');
+let unitPassed = 0;
+let unitFailed = 0;
+if (vitest) {
+	const cases = vitest.testResults.flatMap((file) => file.assertionResults);
+	const passed = (tag) =>
+		cases.filter((c) => c.status === 'passed' && c.fullName.includes(tag)).length;
+	unitPassed = cases.filter((c) => c.status === 'passed').length;
+	unitFailed = cases.filter((c) => c.status === 'failed').length;
+	const skipped = cases.filter((c) => c.status !== 'passed' && c.status !== 'failed');
+	if (unitFailed > 0) problems.push(`${unitFailed} vitest tests failed`);
+	if (skipped.length > 0)
+		problems.push(
+			`${skipped.length} vitest tests were skipped or todo: ${skipped.map((c) => c.fullName).join('; ')}`
+		);
+	if (passed('[pglite]') === 0) problems.push('no PGlite integration test passed');
+	if (passed('[postgres]') === 0)
+		problems.push('no PostgreSQL integration test passed (was TEST_DATABASE_URL set?)');
+	console.log(
+		`vitest: ${unitPassed} passed (${passed('[pglite]')} on PGlite, ${passed('[postgres]')} on PostgreSQL), ${unitFailed} failed`
+	);
+}
+
+const pw = read('test-results/playwright.json');
+let e2ePassed = 0;
+let e2eFailed = 0;
+if (pw) {
+	const { expected = 0, unexpected = 0, skipped = 0, flaky = 0 } = pw.stats ?? {};
+	e2ePassed = expected;
+	e2eFailed = unexpected + flaky;
+	if (expected === 0) problems.push('the browser suite ran no test');
+	if (unexpected + flaky > 0)
+		problems.push(`${unexpected + flaky} browser tests failed or were flaky`);
+	if (skipped > 0) problems.push(`${skipped} browser tests were skipped`);
+	console.log(
+		`playwright: ${expected} passed, ${unexpected} failed, ${flaky} flaky, ${skipped} skipped`
+	);
+}
+
+for (const p of problems) console.error(`ci-verify: ${p}`);
+console.log(
+	`ci: ${unitPassed + e2ePassed} passed, ${unitFailed + e2eFailed + (problems.length && !unitFailed && !e2eFailed ? 1 : 0)} failed`
+);
+process.exit(problems.length ? 1 : 0);
