@@ -9,7 +9,11 @@ const config = {
 		adapter: adapter(),
 		typescript: {
 			config: (tsconfig) => {
-				tsconfig.include.push('../scripts/**/*.ts', '../drizzle.config.ts', '../playwright.config.ts');
+				tsconfig.include.push(
+					'../scripts/**/*.ts',
+					'../drizzle.config.ts',
+					'../playwright.config.ts'
+				);
 			}
 		},
 		csp: {
