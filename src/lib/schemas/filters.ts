@@ -28,11 +28,28 @@ export const wholeNumber = (field: string, min: number, max: number) =>
 				.max(max, `${field} must be at most ${max}.`)
 		);
 
+const coordinate = (field: string, limit: number) =>
+	z
+		.string()
+		.trim()
+		.regex(/^-?\d{1,3}(\.\d+)?$/, `${field} must be a number of degrees, e.g. 30.27.`)
+		.transform(Number)
+		.pipe(
+			z
+				.number()
+				.min(-limit, `${field} must be between -${limit} and ${limit}.`)
+				.max(limit, `${field} must be between -${limit} and ${limit}.`)
+		);
+
+export const RADIUS_CHOICES = [10, 25, 50, 100, 250] as const;
+export const DEFAULT_RADIUS = 50;
+export const MAX_RADIUS = 500;
+
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
 /** Query-string filters shared by the directory pages and GET /api/providers. */
-export const providerFiltersSchema = z.object({
+const baseFilters = z.object({
 	state: z
 		.string()
 		.transform((value, ctx) => {
@@ -65,7 +82,44 @@ export const providerFiltersSchema = z.object({
 	pageSize: wholeNumber('Page size', 1, MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE)
 });
 
+/** Query-string filters shared by the directory pages and GET /api/providers. */
+export const providerFiltersSchema = baseFilters;
+
 export type ProviderFilters = z.output<typeof providerFiltersSchema>;
+
+/**
+ * The same filters plus a place: `near` (ZIP or "City, ST", parsed and geocoded on the server) or `lat`/`lng`
+ * (the browser's location), and a radius in miles.
+ */
+export const nearbyFiltersSchema = baseFilters
+	.extend({
+		near: z
+			.string()
+			.trim()
+			.max(100, 'That place is too long; type a ZIP code or “City, ST”.')
+			.optional(),
+		lat: coordinate('Latitude', 90).optional(),
+		lng: coordinate('Longitude', 180).optional(),
+		radius: wholeNumber('Radius', 1, MAX_RADIUS).default(DEFAULT_RADIUS)
+	})
+	.superRefine((f, ctx) => {
+		if ((f.lat === undefined) !== (f.lng === undefined)) {
+			const missing = f.lat === undefined ? 'lat' : 'lng';
+			ctx.addIssue({ code: 'custom', path: [missing], message: 'Give both lat and lng, or neither.' });
+		}
+		if (f.near !== undefined && f.lat !== undefined) {
+			ctx.addIssue({ code: 'custom', path: ['near'], message: 'Search near a place or near coordinates, not both.' });
+		}
+		if ((f.near !== undefined || f.lat !== undefined) && f.telehealth === true) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['telehealth'],
+				message: 'Telehealth services have no distance: search them by state (state=TX&telehealth=yes).'
+			});
+		}
+	});
+
+export type NearbyFilters = z.output<typeof nearbyFiltersSchema>;
 
 /** /states/<code>: the state comes from the path; each group pages on its own. */
 export const statePageSchema = providerFiltersSchema

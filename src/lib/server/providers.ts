@@ -58,6 +58,20 @@ export interface SearchResult {
 	results: ProviderSummary[];
 }
 
+/** A point and radius: results become in-person providers within it, nearest first. */
+export interface Nearby {
+	lat: number;
+	lng: number;
+	radiusMiles: number;
+}
+
+export interface NearbyResult {
+	total: number;
+	results: (ProviderSummary & { distanceMiles: number })[];
+}
+
+export const METERS_PER_MILE = 1609.344;
+
 const published = eq(providers.status, 'published');
 const inPersonKinds = sql`${providers.kinds} && ${sql.raw(`array[${IN_PERSON_KINDS.map((k) => `'${k}'`).join(',')}]::text[]`)}`;
 const isTelehealth = sql`${providers.kinds} @> array['telehealth']::text[]`;
@@ -163,6 +177,44 @@ async function attachOffers(db: Database, rows: SummaryRow[]): Promise<ProviderS
 			.sort(byRouteOrder),
 		telehealthStates: stateRows.filter((s) => s.providerId === id).map((s) => s.state as StateCode)
 	}));
+}
+
+/**
+ * In-person providers within a radius, nearest first. The earth_box test uses the GiST index on
+ * ll_to_earth(lat, lng); earth_distance then trims the box's corners and orders the rest.
+ */
+export async function searchNear(
+	db: Database,
+	filters: ProviderFilters,
+	near: Nearby
+): Promise<NearbyResult> {
+	const here = sql`ll_to_earth(${near.lat}, ${near.lng})`;
+	const there = sql`ll_to_earth(${providers.lat}, ${providers.lng})`;
+	const meters = near.radiusMiles * METERS_PER_MILE;
+	const distance = sql<number>`earth_distance(${here}, ${there})`;
+	const where = and(
+		...filterConditions(db, { ...filters, telehealth: false }),
+		sql`earth_box(${here}, ${meters}) @> ${there}`,
+		sql`${distance} <= ${meters}`
+	);
+	const [[{ total }], rows] = await Promise.all([
+		db.select({ total: count() }).from(providers).where(where),
+		db
+			.select({ ...summaryColumns, meters: distance.mapWith(Number) })
+			.from(providers)
+			.where(where)
+			.orderBy(distance, asc(providers.name), asc(providers.id))
+			.limit(filters.pageSize)
+			.offset((filters.page - 1) * filters.pageSize)
+	]);
+	const withOffers = await attachOffers(db, rows.map(({ meters: _m, ...row }) => row));
+	return {
+		total,
+		results: withOffers.map((p, i) => ({
+			...p,
+			distanceMiles: Math.round((rows[i].meters / METERS_PER_MILE) * 10) / 10
+		}))
+	};
 }
 
 export async function search(db: Database, filters: ProviderFilters): Promise<SearchResult> {

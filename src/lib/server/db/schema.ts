@@ -72,6 +72,8 @@ export const providers = pgTable(
 		index('providers_demo_idx')
 			.on(t.isDemo)
 			.where(sql`${t.isDemo}`),
+		// Radius search: earth_box(...) @> ll_to_earth(lat, lng) uses this GiST index.
+		index('providers_earth_idx').using('gist', sql`ll_to_earth(${t.lat}, ${t.lng})`),
 		check('providers_state_check', oneOf(t.state, STATE_CODES)),
 		check(
 			'providers_kinds_check',

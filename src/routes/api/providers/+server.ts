@@ -1,19 +1,33 @@
 import { json } from '@sveltejs/kit';
 import { summaryJson } from '$lib/server/api';
-import { invalidQuery } from '$lib/server/http';
+import { resolveOrigin } from '$lib/server/geocode';
+import { apiError, invalidQuery } from '$lib/server/http';
 import * as providers from '$lib/server/providers';
-import { providerFiltersSchema } from '$lib/schemas/filters';
+import { nearbyFiltersSchema } from '$lib/schemas/filters';
 import { parseQuery } from '$lib/schemas/query';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ url, locals }) => {
-	const query = parseQuery(providerFiltersSchema, url.searchParams);
+	const query = parseQuery(nearbyFiltersSchema, url.searchParams);
 	if (!query.ok) return invalidQuery(query.problem);
-	const { total, results } = await providers.search(locals.db, query.data);
-	return json({
-		total,
-		page: query.data.page,
-		pageSize: query.data.pageSize,
-		results: results.map((p) => summaryJson(p, url.origin))
-	});
+	const { near, lat, lng, radius, ...filters } = query.data;
+	const place = resolveOrigin({ near, lat, lng });
+	if (!place.ok) return apiError(400, 'invalid_query', place.message, { near: place.message });
+
+	const page = { page: filters.page, pageSize: filters.pageSize };
+	if (place.origin) {
+		const { total, results } = await providers.searchNear(locals.db, filters, {
+			lat: place.origin.lat,
+			lng: place.origin.lng,
+			radiusMiles: radius
+		});
+		return json({
+			total,
+			...page,
+			origin: { label: place.origin.label, state: place.origin.state ?? null, radiusMiles: radius },
+			results: results.map((p) => ({ ...summaryJson(p, url.origin), distanceMiles: p.distanceMiles }))
+		});
+	}
+	const { total, results } = await providers.search(locals.db, filters);
+	return json({ total, ...page, results: results.map((p) => summaryJson(p, url.origin)) });
 };

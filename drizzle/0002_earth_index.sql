@@ -1,0 +1,1 @@
+CREATE INDEX "providers_earth_idx" ON "providers" USING gist (ll_to_earth("lat", "lng"));
