@@ -479,7 +479,9 @@ export function generateDemoProviders(zipcodes: ZipModule, seed = 20261121): Dem
 			? ['troche', 'rdt']
 			: [rng.pick(['troche', 'rdt'] as const)];
 		if (rng.chance(0.1)) routes.push('oral');
-		const licensed = [...new Set([state, ...rng.sample(STATE_CODES, rng.int(5, 40) - 1)])];
+		const size = rng.int(5, 40);
+		const others = rng.sample(STATE_CODES, STATE_CODES.length).filter((s) => s !== state);
+		const licensed = [state, ...others.slice(0, size - 1)];
 		const name = `${TELE_NAMES[i % TELE_NAMES.length]} Telehealth`;
 		const slug = uniqueSlug(name);
 		out.push({

@@ -1,0 +1,63 @@
+import { resolve } from 'node:path';
+import { defineConfig } from '@playwright/test';
+
+/**
+ * Browser suite: the production build (`npx vite build` first), served by `node build` on a fixed
+ * local port with a brand-new embedded database per run, driven by Debian's Chromium.
+ */
+const HOST = '127.0.0.1';
+const PORT = Number(process.env.E2E_PORT ?? 4173);
+const ORIGIN = `http://${HOST}:${PORT}`;
+// Inside test-results/ (git-ignored) but outside Playwright's outputDir, which Playwright empties
+// at the start of a run — after the server has started.
+const DATA_DIR = resolve('test-results/e2e-data');
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	// A sub-folder, so Playwright's clean-up never deletes test-results/vitest.json or the database.
+	outputDir: 'test-results/e2e',
+	fullyParallel: true,
+	forbidOnly: !!process.env.CI,
+	retries: 0,
+	workers: 2,
+	timeout: 30_000,
+	expect: { timeout: 5_000 },
+	reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
+	use: {
+		baseURL: ORIGIN,
+		browserName: 'chromium',
+		// Service workers would bypass the request blocking in tests/e2e/fixtures.ts.
+		serviceWorkers: 'block',
+		trace: 'retain-on-failure',
+		launchOptions: {
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+				'--no-first-run',
+				'--disable-quic'
+			]
+		}
+	},
+	projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+	webServer: {
+		command: `rm -rf "${DATA_DIR}" && node build`,
+		url: `${ORIGIN}/healthz`,
+		reuseExistingServer: false,
+		timeout: 60_000,
+		stdout: 'ignore',
+		stderr: 'pipe',
+		env: {
+			// Always the embedded database with the demo providers, never a PostgreSQL from the shell.
+			DATABASE_URL: '',
+			SEED_DEMO: 'true',
+			DATA_DIR,
+			PORT: String(PORT),
+			HOST,
+			ORIGIN
+		}
+	}
+});

@@ -1,0 +1,60 @@
+import { expect, test } from './fixtures';
+import { ROUTE_LABELS, dateText, priceText, type ApiProviderProfile } from './domain';
+import { routeLabelsOf } from './pages';
+
+test('following a card opens the profile, which agrees with the API', async ({ page, api }) => {
+	// The first provider on the first page that has a verified date and a priced route.
+	const firstPage = await api.providers();
+	let profile: ApiProviderProfile | undefined;
+	for (const summary of firstPage.results) {
+		const candidate = await api.provider(summary.slug);
+		if (candidate.lastVerifiedAt && candidate.routes.some((r) => priceText(r.priceMin, r.priceMax)))
+			profile = candidate;
+		if (profile) break;
+	}
+	if (!profile) throw new Error('no verified provider with a price on the first page of the API');
+	const priced = profile.routes.find((r) => priceText(r.priceMin, r.priceMax));
+	if (!priced) throw new Error('unreachable');
+
+	await page.goto('/');
+	const card = page.locator('article.card', {
+		has: page.locator(`a[href="/providers/${profile.slug}"]`)
+	});
+	expect(await routeLabelsOf(card)).toEqual(profile.routes.map((r) => ROUTE_LABELS[r.code]));
+	await card.getByRole('link', { name: profile.name, exact: true }).click();
+
+	await expect(page).toHaveURL(new RegExp(`/providers/${profile.slug}$`));
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(profile.name);
+	expect(await page.title()).toContain(profile.name);
+
+	const treatments = page.getByRole('region', { name: 'Treatments and prices' });
+	await expect(treatments.getByRole('heading', { level: 2 })).toHaveText('Treatments and prices');
+	const rows = treatments.getByRole('table').locator('tbody tr');
+	await expect(rows).toHaveCount(profile.routes.length);
+	for (const [i, route] of profile.routes.entries()) {
+		const row = rows.nth(i);
+		await expect(row.getByRole('rowheader')).toContainText(ROUTE_LABELS[route.code]);
+		await expect(row.getByRole('cell').first()).toHaveText(
+			priceText(route.priceMin, route.priceMax) ?? 'Ask the provider'
+		);
+	}
+	const pricedRow = rows.filter({ hasText: ROUTE_LABELS[priced.code] });
+	await expect(pricedRow).toContainText(priceText(priced.priceMin, priced.priceMax) ?? '');
+
+	const verified = page.getByText(/^Last verified /);
+	await expect(verified).toHaveText(`Last verified ${dateText(profile.lastVerifiedAt ?? '')}`);
+	await expect(verified.locator('time')).toHaveAttribute(
+		'datetime',
+		new Date(profile.lastVerifiedAt ?? '').toISOString()
+	);
+
+	await expect(page.getByRole('main').getByText('Not medical advice.')).toBeVisible();
+
+	const contact = page.getByRole('complementary', { name: 'Contact' });
+	await expect(contact).toContainText(`${profile.city}, ${profile.state}`);
+	if (profile.phone) await expect(contact.getByRole('link', { name: profile.phone })).toBeVisible();
+	if (profile.email) await expect(contact.getByRole('link', { name: profile.email })).toBeVisible();
+
+	// The API's canonical URL for the provider is the page we are on.
+	expect(new URL(profile.url).pathname).toBe(new URL(page.url()).pathname);
+});
