@@ -1,12 +1,10 @@
 import { STATES, toStateCode, type StateCode } from './states';
 
 export type LocationQuery =
-	| { kind: 'zip'; zip: string }
-	| { kind: 'city'; city: string; state: StateCode };
+	{ kind: 'zip'; zip: string } | { kind: 'city'; city: string; state: StateCode };
 
 export type ParsedLocation =
-	| { ok: true; query: LocationQuery }
-	| { ok: false; message: string; cityWithoutState?: string };
+	{ ok: true; query: LocationQuery } | { ok: false; message: string; cityWithoutState?: string };
 
 export const LOCATION_HINT =
 	'Type a 5-digit ZIP code (e.g. 78701) or a city and state (e.g. Austin, TX).';
@@ -36,7 +34,8 @@ export function parseLocation(input: string): ParsedLocation {
 		const words = text.split(' ');
 		for (let n = 1; n <= 3 && n < words.length; n++) {
 			const state = toState(words.slice(-n).join(' '));
-			if (state) return { ok: true, query: { kind: 'city', city: words.slice(0, -n).join(' '), state } };
+			if (state)
+				return { ok: true, query: { kind: 'city', city: words.slice(0, -n).join(' '), state } };
 		}
 	}
 	const city = comma >= 0 ? text.slice(0, comma).trim() : text;

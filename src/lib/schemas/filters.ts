@@ -65,16 +65,26 @@ const baseFilters = z.object({
 		})
 		.optional(),
 	route: z
-		.enum(ROUTE_CODES, {
-			error: (issue) =>
-				`Unknown route of administration “${String(issue.input)}”. Use one of: ${ROUTES.map((r) => r.code).join(', ')}.`
-		})
+		.string()
+		.trim()
+		.toLowerCase()
+		.pipe(
+			z.enum(ROUTE_CODES, {
+				error: (issue) =>
+					`Unknown route of administration “${String(issue.input)}”. Use one of: ${ROUTES.map((r) => r.code).join(', ')}.`
+			})
+		)
 		.optional(),
 	kind: z
-		.enum(PROVIDER_KIND_CODES, {
-			error: (issue) =>
-				`Unknown provider kind “${String(issue.input)}”. Use one of: ${PROVIDER_KINDS.map((k) => k.code).join(', ')}.`
-		})
+		.string()
+		.trim()
+		.toLowerCase()
+		.pipe(
+			z.enum(PROVIDER_KIND_CODES, {
+				error: (issue) =>
+					`Unknown provider kind “${String(issue.input)}”. Use one of: ${PROVIDER_KINDS.map((k) => k.code).join(', ')}.`
+			})
+		)
 		.optional(),
 	telehealth: yesNo('Telehealth').optional(),
 	psychotherapy: yesNo('Psychotherapy / integration').optional(),
@@ -105,16 +115,25 @@ export const nearbyFiltersSchema = baseFilters
 	.superRefine((f, ctx) => {
 		if ((f.lat === undefined) !== (f.lng === undefined)) {
 			const missing = f.lat === undefined ? 'lat' : 'lng';
-			ctx.addIssue({ code: 'custom', path: [missing], message: 'Give both lat and lng, or neither.' });
+			ctx.addIssue({
+				code: 'custom',
+				path: [missing],
+				message: 'Give both lat and lng, or neither.'
+			});
 		}
 		if (f.near !== undefined && f.lat !== undefined) {
-			ctx.addIssue({ code: 'custom', path: ['near'], message: 'Search near a place or near coordinates, not both.' });
+			ctx.addIssue({
+				code: 'custom',
+				path: ['near'],
+				message: 'Search near a place or near coordinates, not both.'
+			});
 		}
 		if ((f.near !== undefined || f.lat !== undefined) && f.telehealth === true) {
 			ctx.addIssue({
 				code: 'custom',
 				path: ['telehealth'],
-				message: 'Telehealth services have no distance: search them by state (state=TX&telehealth=yes).'
+				message:
+					'Telehealth services have no distance: search them by state (state=TX&telehealth=yes).'
 			});
 		}
 	});

@@ -38,8 +38,7 @@ interface Index {
 
 let index: Index | undefined;
 
-const cityKey = (city: string, state: string) =>
-	`${normalizeCity(city)}|${state}`;
+const cityKey = (city: string, state: string) => `${normalizeCity(city)}|${state}`;
 
 export function normalizeCity(city: string): string {
 	return city
@@ -57,7 +56,10 @@ export function normalizeCity(city: string): string {
 function build(): Index {
 	const { codes } = createRequire(import.meta.url)('zipcodes') as ZipModule;
 	const zips = new Map<string, Place>();
-	const sums = new Map<string, { lat: number; lng: number; n: number; city: string; state: StateCode }>();
+	const sums = new Map<
+		string,
+		{ lat: number; lng: number; n: number; city: string; state: StateCode }
+	>();
 	for (const entry of Object.values(codes)) {
 		const state = entry.country === 'US' ? toStateCode(entry.state) : undefined;
 		if (!state || !entry.latitude || !entry.longitude) continue;
@@ -77,7 +79,12 @@ function build(): Index {
 	const cities = new Map<string, Place>();
 	const cityNames = new Map<StateCode, string[]>();
 	for (const [key, s] of sums) {
-		cities.set(key, { lat: s.lat / s.n, lng: s.lng / s.n, label: `${s.city}, ${s.state}`, state: s.state });
+		cities.set(key, {
+			lat: s.lat / s.n,
+			lng: s.lng / s.n,
+			label: `${s.city}, ${s.state}`,
+			state: s.state
+		});
 		const names = cityNames.get(s.state) ?? [];
 		names.push(s.city);
 		cityNames.set(s.state, names);
@@ -146,7 +153,10 @@ export function geocode(input: string): GeocodeResult {
 		const place = getIndex().zips.get(query.zip);
 		return place
 			? { ok: true, place }
-			: { ok: false, message: `We don't know the ZIP code ${query.zip}. Check it, or try a city and state (e.g. Austin, TX).` };
+			: {
+					ok: false,
+					message: `We don't know the ZIP code ${query.zip}. Check it, or try a city and state (e.g. Austin, TX).`
+				};
 	}
 	const place = getIndex().cities.get(cityKey(query.city, query.state));
 	if (place) return { ok: true, place };
@@ -184,7 +194,8 @@ export interface Origin {
 	state?: StateCode;
 }
 
-export type OriginResult = { ok: true; origin?: Origin } | { ok: false; field: 'near'; message: string };
+export type OriginResult =
+	{ ok: true; origin?: Origin } | { ok: false; field: 'near'; message: string };
 
 /** Where a search is centred: a geocoded `near`, the browser's `lat`/`lng`, or nowhere. */
 export function resolveOrigin(f: { near?: string; lat?: number; lng?: number }): OriginResult {
@@ -194,7 +205,10 @@ export function resolveOrigin(f: { near?: string; lat?: number; lng?: number }):
 		return { ok: true, origin: found.place };
 	}
 	if (f.lat !== undefined && f.lng !== undefined) {
-		return { ok: true, origin: { lat: f.lat, lng: f.lng, label: 'your location', state: stateAt(f.lat, f.lng) } };
+		return {
+			ok: true,
+			origin: { lat: f.lat, lng: f.lng, label: 'your location', state: stateAt(f.lat, f.lng) }
+		};
 	}
 	return { ok: true };
 }

@@ -207,7 +207,10 @@ export async function searchNear(
 			.limit(filters.pageSize)
 			.offset((filters.page - 1) * filters.pageSize)
 	]);
-	const withOffers = await attachOffers(db, rows.map(({ meters: _m, ...row }) => row));
+	const withOffers = await attachOffers(
+		db,
+		rows.map(({ meters: _m, ...row }) => row)
+	);
 	return {
 		total,
 		results: withOffers.map((p, i) => ({
@@ -215,6 +218,32 @@ export async function searchNear(
 			distanceMiles: Math.round((rows[i].meters / METERS_PER_MILE) * 10) / 10
 		}))
 	};
+}
+
+export interface MapPoint {
+	slug: string;
+	name: string;
+	kinds: ProviderKind[];
+	lat: number;
+	lng: number;
+}
+
+/** Every in-person provider matching the filters, with just what a map marker needs. */
+export async function mapPoints(
+	db: Database,
+	filters: Omit<ProviderFilters, 'page' | 'pageSize'>
+): Promise<MapPoint[]> {
+	const rows = await db
+		.select({
+			slug: providers.slug,
+			name: providers.name,
+			kinds: providers.kinds,
+			lat: providers.lat,
+			lng: providers.lng
+		})
+		.from(providers)
+		.where(and(...filterConditions(db, { ...filters, telehealth: false })));
+	return rows.map((r) => ({ ...r, kinds: r.kinds as ProviderKind[] }));
 }
 
 export async function search(db: Database, filters: ProviderFilters): Promise<SearchResult> {

@@ -25,7 +25,10 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 			total,
 			...page,
 			origin: { label: place.origin.label, state: place.origin.state ?? null, radiusMiles: radius },
-			results: results.map((p) => ({ ...summaryJson(p, url.origin), distanceMiles: p.distanceMiles }))
+			results: results.map((p) => ({
+				...summaryJson(p, url.origin),
+				distanceMiles: p.distanceMiles
+			}))
 		});
 	}
 	const { total, results } = await providers.search(locals.db, filters);

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { providerFiltersSchema } from './filters';
+
+const bbox = z
+	.string()
+	.trim()
+	.transform((value, ctx) => {
+		const parts = value.split(',').map((p) => Number(p.trim()));
+		if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))) {
+			ctx.addIssue({
+				code: 'custom',
+				message: 'bbox must be four numbers: west,south,east,north.'
+			});
+			return z.NEVER;
+		}
+		const [west, south, east, north] = parts;
+		if (south < -90 || north > 90 || south > north) {
+			ctx.addIssue({
+				code: 'custom',
+				message: 'bbox latitudes must run south ≤ north within -90…90.'
+			});
+			return z.NEVER;
+		}
+		if (west < -180 || east > 180 || west > east) {
+			ctx.addIssue({
+				code: 'custom',
+				message: 'bbox longitudes must run west ≤ east within -180…180.'
+			});
+			return z.NEVER;
+		}
+		return [west, south, east, north] as [number, number, number, number];
+	});
+
+/** GET /api/map: the directory's filters, a viewport and a zoom level. */
+export const mapQuerySchema = providerFiltersSchema
+	.pick({ state: true, route: true, kind: true, telehealth: true, psychotherapy: true })
+	.extend({
+		bbox,
+		zoom: z
+			.string()
+			.trim()
+			.regex(/^\d{1,2}$/, 'zoom must be a whole number from 0 to 20.')
+			.transform(Number)
+			.pipe(z.number().max(20, 'zoom must be a whole number from 0 to 20.'))
+	});
+
+export type MapQuery = z.output<typeof mapQuerySchema>;
+export type MapFilters = Omit<MapQuery, 'bbox' | 'zoom'>;

@@ -1,0 +1,94 @@
+import Supercluster from 'supercluster';
+import type { ProviderKind } from '../domain/kinds';
+import type { MapFilters } from '../schemas/map';
+import type { Database } from './db';
+import * as providers from './providers';
+
+/**
+ * Clusters for the map viewport. One supercluster index per distinct filter set, kept for a
+ * short while so panning never rebuilds it; writes to providers call `invalidateMapCache()`.
+ */
+
+export type MarkerKind = 'clinic' | 'kap' | 'spravato';
+
+interface PointProps {
+	slug: string;
+	name: string;
+	kind: MarkerKind;
+	telehealth: boolean;
+}
+
+const TTL_MS = 60_000;
+const MAX_ENTRIES = 32;
+const cache = new Map<string, { at: number; index: Promise<Supercluster<PointProps>> }>();
+
+export function invalidateMapCache(): void {
+	cache.clear();
+}
+
+/** The kind a marker is drawn as: clinic first, then Spravato center, then KAP practice. */
+function markerKind(kinds: ProviderKind[]): MarkerKind {
+	if (kinds.includes('clinic')) return 'clinic';
+	if (kinds.includes('spravato')) return 'spravato';
+	return 'kap';
+}
+
+async function buildIndex(db: Database, filters: MapFilters) {
+	const points = await providers.mapPoints(db, filters);
+	const index = new Supercluster<PointProps>({ radius: 60, maxZoom: 15, minPoints: 3 });
+	index.load(
+		points.map((p) => ({
+			type: 'Feature' as const,
+			geometry: { type: 'Point' as const, coordinates: [p.lng, p.lat] },
+			properties: {
+				slug: p.slug,
+				name: p.name,
+				kind: markerKind(p.kinds),
+				telehealth: p.kinds.includes('telehealth')
+			}
+		}))
+	);
+	return index;
+}
+
+function indexFor(db: Database, filters: MapFilters) {
+	const key = JSON.stringify([filters.state, filters.route, filters.kind, filters.psychotherapy]);
+	const now = Date.now();
+	const hit = cache.get(key);
+	if (hit && now - hit.at < TTL_MS) return hit.index;
+	if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+	const index = buildIndex(db, filters);
+	cache.set(key, { at: now, index });
+	index.catch(() => cache.delete(key));
+	return index;
+}
+
+const round = (n: number) => Math.round(n * 1e5) / 1e5;
+
+export async function clusters(
+	db: Database,
+	filters: MapFilters,
+	bbox: [number, number, number, number],
+	zoom: number
+) {
+	if (filters.telehealth === true) return { type: 'FeatureCollection' as const, features: [] };
+	const index = await indexFor(db, filters);
+	const features = index.getClusters(bbox, zoom).map((f) => {
+		const [lng, lat] = f.geometry.coordinates;
+		const geometry = { type: 'Point' as const, coordinates: [round(lng), round(lat)] };
+		if ('cluster' in f.properties && f.properties.cluster) {
+			const id = f.properties.cluster_id;
+			return {
+				type: 'Feature' as const,
+				geometry,
+				properties: {
+					cluster: true,
+					count: f.properties.point_count,
+					expansionZoom: Math.min(index.getClusterExpansionZoom(id), 18)
+				}
+			};
+		}
+		return { type: 'Feature' as const, geometry, properties: f.properties as PointProps };
+	});
+	return { type: 'FeatureCollection' as const, features };
+}
