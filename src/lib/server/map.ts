@@ -18,6 +18,8 @@ interface PointProps {
 	telehealth: boolean;
 }
 
+// radius 80 px with pairs clustered keeps markers (24–48 px) from crowding each other, so each
+// stays a WCAG 2.2 sized target.
 const TTL_MS = 60_000;
 const MAX_ENTRIES = 32;
 const cache = new Map<string, { at: number; index: Promise<Supercluster<PointProps>> }>();
@@ -35,7 +37,7 @@ function markerKind(kinds: ProviderKind[]): MarkerKind {
 
 async function buildIndex(db: Database, filters: MapFilters) {
 	const points = await providers.mapPoints(db, filters);
-	const index = new Supercluster<PointProps>({ radius: 60, maxZoom: 15, minPoints: 3 });
+	const index = new Supercluster<PointProps>({ radius: 80, maxZoom: 15, minPoints: 2 });
 	index.load(
 		points.map((p) => ({
 			type: 'Feature' as const,
