@@ -32,7 +32,8 @@ export function parseLocation(input: string): ParsedLocation {
 	} else {
 		// No comma: the state is the last one to three words ("Albany New York").
 		const words = text.split(' ');
-		for (let n = 1; n <= 3 && n < words.length; n++) {
+		// Longest first, so "Charleston West Virginia" is not read as Virginia.
+		for (let n = Math.min(3, words.length - 1); n >= 1; n--) {
 			const state = toState(words.slice(-n).join(' '));
 			if (state)
 				return { ok: true, query: { kind: 'city', city: words.slice(0, -n).join(' '), state } };

@@ -5,8 +5,9 @@ const bbox = z
 	.string()
 	.trim()
 	.transform((value, ctx) => {
-		const parts = value.split(',').map((p) => Number(p.trim()));
-		if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))) {
+		const raw = value.split(',').map((p) => p.trim());
+		const parts = raw.map(Number);
+		if (raw.length !== 4 || raw.some((p) => p === '') || parts.some((n) => !Number.isFinite(n))) {
 			ctx.addIssue({
 				code: 'custom',
 				message: 'bbox must be four numbers: west,south,east,north.'

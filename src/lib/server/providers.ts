@@ -180,8 +180,9 @@ async function attachOffers(db: Database, rows: SummaryRow[]): Promise<ProviderS
 }
 
 /**
- * In-person providers within a radius, nearest first. The earth_box test uses the GiST index on
- * ll_to_earth(lat, lng); earth_distance then trims the box's corners and orders the rest.
+ * In-person providers within a radius, nearest first. `earth_box @> earth` is answered by the GiST
+ * index on the stored earth point; earth_distance then trims the box's corners; the page is
+ * ordered by the index's own distance (`<->`, straight-line, same order as great-circle).
  */
 export async function searchNear(
 	db: Database,
@@ -189,12 +190,11 @@ export async function searchNear(
 	near: Nearby
 ): Promise<NearbyResult> {
 	const here = sql`ll_to_earth(${near.lat}, ${near.lng})`;
-	const there = sql`ll_to_earth(${providers.lat}, ${providers.lng})`;
 	const meters = near.radiusMiles * METERS_PER_MILE;
-	const distance = sql<number>`earth_distance(${here}, ${there})`;
+	const distance = sql<number>`earth_distance(${here}, ${providers.earth})`;
 	const where = and(
 		...filterConditions(db, { ...filters, telehealth: false }),
-		sql`earth_box(${here}, ${meters}) @> ${there}`,
+		sql`earth_box(${here}, ${meters}) @> ${providers.earth}`,
 		sql`${distance} <= ${meters}`
 	);
 	const [[{ total }], rows] = await Promise.all([
@@ -203,7 +203,7 @@ export async function searchNear(
 			.select({ ...summaryColumns, meters: distance.mapWith(Number) })
 			.from(providers)
 			.where(where)
-			.orderBy(distance, asc(providers.name), asc(providers.id))
+			.orderBy(sql`${providers.earth} <-> ${here}`, asc(providers.name), asc(providers.id))
 			.limit(filters.pageSize)
 			.offset((filters.page - 1) * filters.pageSize)
 	]);

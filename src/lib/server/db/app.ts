@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { seedDemoIfEmpty } from '../demo';
+import { warmMapCache } from '../map';
 import { openDatabase, type DatabaseHandle } from './index';
 
 /**
@@ -18,6 +19,7 @@ async function start(): Promise<DatabaseHandle> {
 		const added = await seedDemoIfEmpty(handle.db);
 		if (added) console.log(`Loaded ${added} demo providers into the embedded database.`);
 	}
+	warmMapCache(handle.db);
 	return handle;
 }
 

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import {
 	bigint,
+	customType,
 	boolean,
 	check,
 	doublePrecision,
@@ -30,6 +31,9 @@ function within(column: AnyPgColumn, min: number, max: number): SQL {
 	return sql`${column} is null or ${column} between ${sql.raw(String(min))} and ${sql.raw(String(max))}`;
 }
 
+/** earthdistance's point type (a cube): 3-D coordinates on the earth's surface, in metres. */
+const cube = customType<{ data: string; driverData: string }>({ dataType: () => 'cube' });
+
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -52,6 +56,10 @@ export const providers = pgTable(
 		zip: text('zip').notNull(),
 		lat: doublePrecision('lat').notNull(),
 		lng: doublePrecision('lng').notNull(),
+		/** ll_to_earth(lat, lng), stored so radius searches never recompute it per row. */
+		earth: cube('earth')
+			.notNull()
+			.generatedAlwaysAs(sql`ll_to_earth(lat, lng)`),
 		/** USD per consultation. */
 		consultFee: integer('consult_fee'),
 		acceptsInsurance: boolean('accepts_insurance').notNull().default(false),
@@ -72,8 +80,8 @@ export const providers = pgTable(
 		index('providers_demo_idx')
 			.on(t.isDemo)
 			.where(sql`${t.isDemo}`),
-		// Radius search: earth_box(...) @> ll_to_earth(lat, lng) uses this GiST index.
-		index('providers_earth_idx').using('gist', sql`ll_to_earth(${t.lat}, ${t.lng})`),
+		// Radius search: earth_box(...) @> earth uses this GiST index.
+		index('providers_earth_idx').using('gist', t.earth),
 		check('providers_state_check', oneOf(t.state, STATE_CODES)),
 		check(
 			'providers_kinds_check',

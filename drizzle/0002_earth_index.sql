@@ -1,1 +1,0 @@
-CREATE INDEX "providers_earth_idx" ON "providers" USING gist (ll_to_earth("lat", "lng"));

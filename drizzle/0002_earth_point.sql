@@ -1,0 +1,2 @@
+ALTER TABLE "providers" ADD COLUMN "earth" "cube" GENERATED ALWAYS AS (ll_to_earth(lat, lng)) STORED NOT NULL;--> statement-breakpoint
+CREATE INDEX "providers_earth_idx" ON "providers" USING gist ("earth");

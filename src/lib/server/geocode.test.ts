@@ -1,0 +1,258 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { STATE_CODES } from '../domain/states';
+import { geocode, normalizeCity, resolveOrigin, stateAt, type GeocodeResult } from './geocode';
+
+interface ZipEntry {
+	zip: string;
+	latitude: number;
+	longitude: number;
+	city: string;
+	state: string;
+	country: string;
+}
+
+const { codes } = createRequire(import.meta.url)('zipcodes') as {
+	codes: Record<string, ZipEntry>;
+};
+const usEntries = Object.values(codes).filter(
+	(e) => e.country === 'US' && (STATE_CODES as string[]).includes(e.state)
+);
+
+/** The mean of the ZIP centroids the data files under exactly this city name and state. */
+function cityMean(city: string, state: string) {
+	const entries = usEntries.filter(
+		(e) => e.city === city && e.state === state && e.latitude && e.longitude
+	);
+	expect(entries.length).toBeGreaterThan(1);
+	return {
+		lat: entries.reduce((s, e) => s + e.latitude, 0) / entries.length,
+		lng: entries.reduce((s, e) => s + e.longitude, 0) / entries.length
+	};
+}
+
+function place(result: GeocodeResult) {
+	if (!result.ok) throw new Error(`expected a place, got: ${result.message}`);
+	return result.place;
+}
+
+function expectPlace(
+	text: string,
+	expected: { lat: number; lng: number; label: string; state: string }
+) {
+	const found = place(geocode(text));
+	expect(found.label).toBe(expected.label);
+	expect(found.state).toBe(expected.state);
+	expect(found.lat).toBeCloseTo(expected.lat, 9);
+	expect(found.lng).toBeCloseTo(expected.lng, 9);
+}
+
+describe('geocode: ZIP codes', () => {
+	it('puts a ZIP code at its centroid from the zipcodes data', () => {
+		expect(codes['78701']).toMatchObject({ latitude: 30.2713, longitude: -97.7426 });
+		expect(geocode('78701')).toEqual({
+			ok: true,
+			place: { lat: 30.2713, lng: -97.7426, label: '78701 (Austin, TX)', state: 'TX' }
+		});
+		expect(geocode('10001')).toEqual({
+			ok: true,
+			place: {
+				lat: codes['10001'].latitude,
+				lng: codes['10001'].longitude,
+				label: '10001 (New York, NY)',
+				state: 'NY'
+			}
+		});
+	});
+
+	it('reads a ZIP+4 as its ZIP code', () => {
+		expect(geocode(' 78701-1234 ')).toEqual(geocode('78701'));
+	});
+
+	it('says which ZIP code it does not know', () => {
+		expect(codes['00000']).toBeUndefined();
+		expect(geocode('00000')).toEqual({
+			ok: false,
+			message:
+				"We don't know the ZIP code 00000. Check it, or try a city and state (e.g. Austin, TX)."
+		});
+	});
+
+	it('passes on the parser’s message for a number that is not a ZIP code', () => {
+		expect(geocode('7870')).toEqual({
+			ok: false,
+			message:
+				'“7870” is not a 5-digit ZIP code. Type a 5-digit ZIP code (e.g. 78701) or a city and state (e.g. Austin, TX).'
+		});
+	});
+});
+
+describe('geocode: cities', () => {
+	it('puts "City, ST" at the mean of that city’s ZIP centroids', () => {
+		expectPlace('Austin, TX', { ...cityMean('Austin', 'TX'), label: 'Austin, TX', state: 'TX' });
+		expectPlace('austin tx', { ...cityMean('Austin', 'TX'), label: 'Austin, TX', state: 'TX' });
+		expectPlace('Albany New York', {
+			...cityMean('Albany', 'NY'),
+			label: 'Albany, NY',
+			state: 'NY'
+		});
+	});
+
+	it('reads St./Saint, Ft./Fort and Mt./Mount as the same city', () => {
+		const stLouis = { ...cityMean('Saint Louis', 'MO'), label: 'Saint Louis, MO', state: 'MO' };
+		for (const text of ['St. Louis, MO', 'St Louis, MO', 'Saint Louis, MO', 'saint louis mo']) {
+			expectPlace(text, stLouis);
+		}
+		const fortWorth = { ...cityMean('Fort Worth', 'TX'), label: 'Fort Worth, TX', state: 'TX' };
+		for (const text of ['Ft. Worth, TX', 'Ft Worth TX', 'Fort Worth, Texas']) {
+			expectPlace(text, fortWorth);
+		}
+		expectPlace('Mt. Vernon, NY', {
+			...cityMean('Mount Vernon', 'NY'),
+			label: 'Mount Vernon, NY',
+			state: 'NY'
+		});
+	});
+
+	it('matches a city the data itself abbreviates ("Ft Mitchell") when it is typed in full', () => {
+		const [entry] = usEntries.filter((e) => e.city === 'Ft Mitchell' && e.state === 'KY');
+		expect(geocode('Fort Mitchell, KY')).toEqual({
+			ok: true,
+			place: { lat: entry.latitude, lng: entry.longitude, label: 'Ft Mitchell, KY', state: 'KY' }
+		});
+	});
+
+	it('reads Ste. as Sainte', () => {
+		const [entry] = usEntries.filter((e) => e.city === 'Sainte Genevieve' && e.state === 'MO');
+		expect(geocode('Ste. Genevieve, MO')).toEqual({
+			ok: true,
+			place: {
+				lat: entry.latitude,
+				lng: entry.longitude,
+				label: 'Sainte Genevieve, MO',
+				state: 'MO'
+			}
+		});
+	});
+
+	it('suggests the city the user probably meant', () => {
+		expect(geocode('Austn, TX')).toEqual({
+			ok: false,
+			message: "We couldn't find “Austn” in Texas. Did you mean Austin, TX?"
+		});
+		expect(geocode('Philadelpia, PA')).toEqual({
+			ok: false,
+			message: "We couldn't find “Philadelpia” in Pennsylvania. Did you mean Philadelphia, PA?"
+		});
+	});
+
+	it('explains how to type a place when nothing is close', () => {
+		expect(geocode('Xyzzyq, TX')).toEqual({
+			ok: false,
+			message:
+				"We couldn't find “Xyzzyq” in Texas. Type a 5-digit ZIP code (e.g. 78701) or a city and state (e.g. Austin, TX)."
+		});
+	});
+
+	it('names several of the states that have a city typed without its state', () => {
+		const states = [
+			...new Set(usEntries.filter((e) => e.city === 'Springfield').map((e) => e.state))
+		].sort();
+		expect(states.length).toBe(24);
+		expect(states).toEqual(expect.arrayContaining(['IL', 'MA', 'MO', 'OR']));
+		const shown = states.slice(0, 4).map((s) => `Springfield, ${s}`);
+		expect(shown).toEqual([
+			'Springfield, AR',
+			'Springfield, CO',
+			'Springfield, GA',
+			'Springfield, ID'
+		]);
+		expect(geocode('Springfield')).toEqual({
+			ok: false,
+			message: `There is a Springfield in 24 states. Add the state, e.g. ${shown.join('; ')}; ….`
+		});
+	});
+
+	it('finds a city typed without its state when only one state has it', () => {
+		expect(new Set(usEntries.filter((e) => e.city === 'Albuquerque').map((e) => e.state))).toEqual(
+			new Set(['NM'])
+		);
+		expect(geocode('Albuquerque')).toEqual(geocode('Albuquerque, NM'));
+		expectPlace(' albuquerque ', {
+			...cityMean('Albuquerque', 'NM'),
+			label: 'Albuquerque, NM',
+			state: 'NM'
+		});
+	});
+});
+
+describe('normalizeCity', () => {
+	it('folds case, accents, dots and the common abbreviations', () => {
+		expect(normalizeCity('St. Louis')).toBe('saint louis');
+		expect(normalizeCity('Ft. Worth')).toBe('fort worth');
+		expect(normalizeCity('Mt. Vernon')).toBe('mount vernon');
+		expect(normalizeCity('Cañon City')).toBe('canon city');
+		expect(normalizeCity('  Saint   Paul ')).toBe('saint paul');
+		expect(normalizeCity('Stamford')).toBe('stamford');
+	});
+});
+
+describe('stateAt', () => {
+	it('finds the state around a point inside it', () => {
+		const cities: [number, number, string][] = [
+			[30.2672, -97.7431, 'TX'], // Austin
+			[39.7392, -104.9903, 'CO'], // Denver
+			[47.6062, -122.3321, 'WA'], // Seattle
+			[41.8781, -87.6298, 'IL'], // Chicago
+			[25.7617, -80.1918, 'FL'], // Miami
+			[37.6872, -97.3301, 'KS'], // Wichita
+			[43.615, -116.2023, 'ID'], // Boise
+			[38.8977, -77.0365, 'DC'], // the White House
+			[61.2181, -149.9003, 'AK'], // Anchorage
+			[21.3069, -157.8583, 'HI'] // Honolulu
+		];
+		for (const [lat, lng, state] of cities)
+			expect([lat, lng, stateAt(lat, lng)]).toEqual([lat, lng, state]);
+	});
+
+	it('finds no state far at sea or far outside the US', () => {
+		expect(stateAt(35, -40)).toBeUndefined(); // mid-Atlantic
+		expect(stateAt(0, 0)).toBeUndefined();
+		expect(stateAt(33, -70)).toBeUndefined(); // 300 miles off North Carolina
+		expect(stateAt(19.4326, -99.1332)).toBeUndefined(); // Mexico City
+	});
+});
+
+describe('resolveOrigin', () => {
+	it('geocodes a typed place', () => {
+		expect(resolveOrigin({ near: '78701' })).toEqual({
+			ok: true,
+			origin: { lat: 30.2713, lng: -97.7426, label: '78701 (Austin, TX)', state: 'TX' }
+		});
+	});
+
+	it('uses the browser’s coordinates, with the state they fall in', () => {
+		expect(resolveOrigin({ lat: 30.27, lng: -97.74 })).toEqual({
+			ok: true,
+			origin: { lat: 30.27, lng: -97.74, label: 'your location', state: 'TX' }
+		});
+		expect(resolveOrigin({ lat: 35, lng: -40 })).toEqual({
+			ok: true,
+			origin: { lat: 35, lng: -40, label: 'your location', state: undefined }
+		});
+	});
+
+	it('has no origin without a place or coordinates', () => {
+		expect(resolveOrigin({})).toEqual({ ok: true });
+		expect(resolveOrigin({ lat: 30 })).toEqual({ ok: true });
+	});
+
+	it('reports a place it cannot find against the near field', () => {
+		expect(resolveOrigin({ near: '00000' })).toEqual({
+			ok: false,
+			field: 'near',
+			message:
+				"We don't know the ZIP code 00000. Check it, or try a city and state (e.g. Austin, TX)."
+		});
+	});
+});
