@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { providerFiltersSchema } from './filters';
 
 const bbox = z
-	.string()
+	.string({ error: 'bbox is required: west,south,east,north in degrees.' })
 	.trim()
 	.transform((value, ctx) => {
 		const raw = value.split(',').map((p) => p.trim());
@@ -38,7 +38,7 @@ export const mapQuerySchema = providerFiltersSchema
 	.extend({
 		bbox,
 		zoom: z
-			.string()
+			.string({ error: 'zoom is required: a whole number from 0 to 20.' })
 			.trim()
 			.regex(/^\d{1,2}$/, 'zoom must be a whole number from 0 to 20.')
 			.transform(Number)

@@ -22,10 +22,12 @@ interface PointProps {
 // stays a WCAG 2.2 sized target.
 const TTL_MS = 10 * 60_000;
 const MAX_ENTRIES = 32;
-const cache = new Map<string, { at: number; index: Promise<Supercluster<PointProps>> }>();
+type Cache = Map<string, { at: number; index: Promise<Supercluster<PointProps>> }>;
+/** Per database handle, so two databases in one process (tests) never share an index. */
+let caches = new WeakMap<Database, Cache>();
 
 export function invalidateMapCache(): void {
-	cache.clear();
+	caches = new WeakMap();
 }
 
 /** The kind a marker is drawn as: clinic first, then Spravato center, then KAP practice. */
@@ -54,6 +56,11 @@ async function buildIndex(db: Database, filters: MapFilters) {
 }
 
 function indexFor(db: Database, filters: MapFilters) {
+	let cache = caches.get(db);
+	if (!cache) {
+		cache = new Map();
+		caches.set(db, cache);
+	}
 	const key = JSON.stringify([filters.state, filters.route, filters.kind, filters.psychotherapy]);
 	const now = Date.now();
 	const hit = cache.get(key);
@@ -80,7 +87,32 @@ export async function clusters(
 ) {
 	if (filters.telehealth === true) return { type: 'FeatureCollection' as const, features: [] };
 	const index = await indexFor(db, filters);
-	const features = index.getClusters(bbox, zoom).map((f) => {
+	// A bbox wider than any screen at this zoom (the whole country at street level) would list
+	// every provider one by one: answer at the zoom that box could really be shown at, and step
+	// down further while the answer is over budget.
+	const widthPx = ((bbox[2] - bbox[0]) / 360) * 256 * 2 ** zoom;
+	let z =
+		widthPx > MAX_VIEWPORT_PX
+			? Math.max(0, zoom - Math.ceil(Math.log2(widthPx / MAX_VIEWPORT_PX)))
+			: zoom;
+	let features = featuresAt(index, bbox, z);
+	while (z > 0 && JSON.stringify(features).length > MAX_PAYLOAD_CHARS) {
+		features = featuresAt(index, bbox, --z);
+	}
+	return { type: 'FeatureCollection' as const, features };
+}
+
+/** The budget for one /api/map answer, in characters of JSON (docs: ≤ 40 kB at every zoom). */
+const MAX_PAYLOAD_CHARS = 36_000;
+/** Wider than any real map viewport, so ordinary requests keep their zoom. */
+const MAX_VIEWPORT_PX = 4096;
+
+function featuresAt(
+	index: Supercluster<PointProps>,
+	bbox: [number, number, number, number],
+	zoom: number
+) {
+	return index.getClusters(bbox, zoom).map((f) => {
 		const [lng, lat] = f.geometry.coordinates;
 		const geometry = { type: 'Point' as const, coordinates: [round(lng), round(lat)] };
 		if ('cluster' in f.properties && f.properties.cluster) {
@@ -97,5 +129,4 @@ export async function clusters(
 		}
 		return { type: 'Feature' as const, geometry, properties: f.properties as PointProps };
 	});
-	return { type: 'FeatureCollection' as const, features };
 }
