@@ -381,9 +381,22 @@ describeEachDatabase('near', (ctx) => {
 
 		it('uses the providers_earth_idx GiST index for the radius query', async () => {
 			const seen: { query: string; params: unknown[] }[] = [];
+			const logger: Logger = { logQuery: (query, params) => seen.push({ query, params }) };
 			const session = ctx.db._.session as unknown as { logger: Logger };
 			const original = session.logger;
-			session.logger = { logQuery: (query, params) => seen.push({ query, params }) };
+			session.logger = logger;
+			// The count runs in its own transaction (a planner setting): log what runs there too.
+			const db = ctx.db as unknown as { transaction: Database['transaction'] };
+			const transaction = db.transaction;
+			db.transaction = ((run, config) =>
+				transaction.call(
+					ctx.db,
+					(tx) => {
+						(tx._.session as unknown as { logger: Logger }).logger = logger;
+						return run(tx);
+					},
+					config
+				)) as Database['transaction'];
 			try {
 				await searchNear(
 					ctx.db,
@@ -392,6 +405,7 @@ describeEachDatabase('near', (ctx) => {
 				);
 			} finally {
 				session.logger = original;
+				db.transaction = transaction;
 			}
 			const radiusQueries = seen.filter((q) => q.query.includes('earth_box'));
 			// The count and the page of rows.

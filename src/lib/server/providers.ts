@@ -66,11 +66,20 @@ export interface Nearby {
 }
 
 export interface NearbyResult {
+	/** Exact up to NEAR_COUNT_CAP; at the cap, `totalCapped` says there are more. */
 	total: number;
+	totalCapped: boolean;
 	results: (ProviderSummary & { distanceMiles: number })[];
 }
 
 export const METERS_PER_MILE = 1609.344;
+
+/**
+ * Counting every provider within 250 miles of a city means rechecking tens of thousands of rows at
+ * national scale; past this many the page says "more than 200" and pages through the nearest 200
+ * (docs/decisions/007-radius-search.md).
+ */
+export const NEAR_COUNT_CAP = 200;
 
 const published = eq(providers.status, 'published');
 const inPersonKinds = sql`${providers.kinds} && ${sql.raw(`array[${IN_PERSON_KINDS.map((k) => `'${k}'`).join(',')}]::text[]`)}`;
@@ -179,16 +188,7 @@ async function attachOffers(db: Database, rows: SummaryRow[]): Promise<ProviderS
 	}));
 }
 
-/**
- * In-person providers within a radius, nearest first. `earth_box @> earth` is answered by the GiST
- * index on the stored earth point; earth_distance then trims the box's corners; the page is
- * ordered by the index's own distance (`<->`, straight-line, same order as great-circle).
- */
-export async function searchNear(
-	db: Database,
-	filters: ProviderFilters,
-	near: Nearby
-): Promise<NearbyResult> {
+function nearConditions(db: Database, filters: ProviderFilters, near: Nearby) {
 	const here = sql`ll_to_earth(${near.lat}, ${near.lng})`;
 	const meters = near.radiusMiles * METERS_PER_MILE;
 	const distance = sql<number>`earth_distance(${here}, ${providers.earth})`;
@@ -197,28 +197,86 @@ export async function searchNear(
 		sql`earth_box(${here}, ${meters}) @> ${providers.earth}`,
 		sql`${distance} <= ${meters}`
 	);
-	const [[{ total }], rows] = await Promise.all([
-		db.select({ total: count() }).from(providers).where(where),
-		db
-			.select({ ...summaryColumns, meters: distance.mapWith(Number) })
+	return { here, distance, where };
+}
+
+/** How many in-person providers are within the radius, counted up to NEAR_COUNT_CAP + 1. */
+export async function countNear(
+	db: Database,
+	filters: ProviderFilters,
+	near: Nearby
+): Promise<number> {
+	const { where } = nearConditions(db, filters, near);
+	// cube's @> has a fixed selectivity guess, so the planner picks a bitmap scan that visits every
+	// row in the box; an index scan stops at the cap.
+	return db.transaction(async (tx) => {
+		await tx.execute(sql`set local enable_bitmapscan = off`);
+		const capped = tx
+			.select({ one: sql`1` })
 			.from(providers)
 			.where(where)
-			.orderBy(sql`${providers.earth} <-> ${here}`, asc(providers.name), asc(providers.id))
-			.limit(filters.pageSize)
-			.offset((filters.page - 1) * filters.pageSize)
+			.limit(NEAR_COUNT_CAP + 1)
+			.as('capped');
+		const [{ n }] = await tx.select({ n: count() }).from(capped);
+		return n;
+	});
+}
+
+/**
+ * One page of in-person providers within the radius, nearest first. The GiST index on the stored
+ * earth point answers both `earth_box @> earth` and the KNN order `earth <-> here` (straight-line
+ * distance: the same order as great-circle); earth_distance trims the box's corners. Ties are
+ * broken by name in an outer sort over a few rows past the page.
+ */
+export async function nearPage(db: Database, filters: ProviderFilters, near: Nearby) {
+	const { here, distance, where } = nearConditions(db, filters, near);
+	const knn = sql`${providers.earth} <-> ${here}`;
+	const offset = (filters.page - 1) * filters.pageSize;
+	// Pages cover the nearest NEAR_COUNT_CAP, as the total says.
+	const size = Math.min(filters.pageSize, NEAR_COUNT_CAP - offset);
+	if (size <= 0) return [];
+	const nearest = db
+		.select({ ...summaryColumns, meters: distance.as('meters'), knn: knn.as('knn') })
+		.from(providers)
+		.where(where)
+		.orderBy(knn)
+		.limit(offset + filters.pageSize + TIE_SLACK)
+		.as('nearest');
+	const rows = await db
+		.select()
+		.from(nearest)
+		.orderBy(nearest.knn, nearest.name, nearest.id)
+		.limit(size)
+		.offset(offset);
+	return rows.map(({ meters, knn: _k, ...row }) => ({ ...row, meters: Number(meters) }));
+}
+
+/** In-person providers within a radius, nearest first (docs/decisions/007-radius-search.md). */
+export async function searchNear(
+	db: Database,
+	filters: ProviderFilters,
+	near: Nearby
+): Promise<NearbyResult> {
+	const [total, rows] = await Promise.all([
+		countNear(db, filters, near),
+		nearPage(db, filters, near)
 	]);
 	const withOffers = await attachOffers(
 		db,
 		rows.map(({ meters: _m, ...row }) => row)
 	);
 	return {
-		total,
+		total: Math.min(total, NEAR_COUNT_CAP),
+		totalCapped: total > NEAR_COUNT_CAP,
 		results: withOffers.map((p, i) => ({
 			...p,
 			distanceMiles: Math.round((rows[i].meters / METERS_PER_MILE) * 10) / 10
 		}))
 	};
 }
+
+/** Rows fetched past the page so that equal distances (shared ZIP centroids) sort by name. */
+const TIE_SLACK = 50;
 
 export interface MapPoint {
 	slug: string;

@@ -16,13 +16,14 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 
 	const page = { page: filters.page, pageSize: filters.pageSize };
 	if (place.origin) {
-		const { total, results } = await providers.searchNear(locals.db, filters, {
+		const { total, totalCapped, results } = await providers.searchNear(locals.db, filters, {
 			lat: place.origin.lat,
 			lng: place.origin.lng,
 			radiusMiles: radius
 		});
 		return json({
 			total,
+			totalCapped,
 			...page,
 			origin: { label: place.origin.label, state: place.origin.state ?? null, radiusMiles: radius },
 			results: results.map((p) => ({
