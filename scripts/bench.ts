@@ -10,7 +10,6 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
@@ -18,7 +17,10 @@ import { openDatabase, type Database, type DatabaseHandle } from '../src/lib/ser
 import { providerRoutes, providers, providerTelehealthStates } from '../src/lib/server/db/schema';
 import * as map from '../src/lib/server/map';
 import { countNear, nearPage, searchNear } from '../src/lib/server/providers';
+import { mulberry32 as prng } from '../src/lib/domain/random';
 import { STATE_CODES } from '../src/lib/domain/states';
+import { usZipEntries } from '../src/lib/server/zipcodes';
+import { chromiumLaunchOptions } from '../tests/chromium';
 import type { RouteCode } from '../src/lib/domain/routes';
 
 const N = Number(process.env.BENCH_PROVIDERS ?? 100_000);
@@ -26,33 +28,7 @@ const QUERIES = 300;
 const BUDGET = { nearP95Ms: 5, mapBytes: 40_000, firstRenderMs: 300 };
 const DATA_DIR = resolve('test-results/bench-data');
 
-interface Zip {
-	zip: string;
-	latitude: number;
-	longitude: number;
-	city: string;
-	state: string;
-	country: string;
-}
-
-function prng(seed: number) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
-const zips = (
-	Object.values(
-		(createRequire(import.meta.url)('zipcodes') as { codes: Record<string, Zip> }).codes
-	) as Zip[]
-).filter(
-	(z) => z.country === 'US' && z.latitude && (STATE_CODES as readonly string[]).includes(z.state)
-);
+const zips = usZipEntries();
 
 async function generate(db: Database) {
 	const rand = prng(7);
@@ -229,18 +205,7 @@ async function benchBrowser() {
 	try {
 		await waitFor(`http://127.0.0.1:${port}/healthz`, 60_000);
 		const { chromium } = await import('@playwright/test');
-		const browser = await chromium.launch({
-			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-			args: [
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-				'--no-first-run',
-				'--disable-quic'
-			]
-		});
+		const browser = await chromium.launch(chromiumLaunchOptions);
 		const runs: { mapMs: number; navigationMs: number }[] = [];
 		for (let i = 0; i < 6; i++) {
 			const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { eq } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProviderKind } from '$lib/domain/kinds';
@@ -10,6 +9,7 @@ import { providerRoutes, providers } from '$lib/server/db/schema';
 import { clusters, invalidateMapCache } from '$lib/server/map';
 import { describeEachDatabase } from '../helpers/databases';
 import { insertProvider, slugFor, type ProviderFixture } from '../helpers/fixtures';
+import { usZipEntries } from '$lib/server/zipcodes';
 
 type BBox = [number, number, number, number];
 
@@ -24,18 +24,7 @@ function prng(seed: number): () => number {
 	};
 }
 
-interface ZipEntry {
-	zip: string;
-	latitude: number;
-	longitude: number;
-	city: string;
-	state: string;
-	country: string;
-}
-
-const { codes } = createRequire(import.meta.url)('zipcodes') as {
-	codes: Record<string, ZipEntry>;
-};
+const codes = Object.fromEntries(usZipEntries().map((e) => [e.zip, e]));
 
 /** Fargo, ND: a hand-placed group, with every random provider kept a degree away. */
 const FARGO = { lat: 46.8772, lng: -96.7898 };

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { sql, type Logger, type SQL } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderKind } from '$lib/domain/kinds';
@@ -11,6 +10,7 @@ import { geocode, resolveOrigin } from '$lib/server/geocode';
 import { search, searchNear } from '$lib/server/providers';
 import { describeEachDatabase } from '../helpers/databases';
 import { slugFor, type ProviderFixture } from '../helpers/fixtures';
+import { usZipEntries } from '$lib/server/zipcodes';
 
 /**
  * Radius search checked against a great-circle distance computed here, on a seeded random
@@ -43,18 +43,7 @@ function prng(seed: number): () => number {
 	};
 }
 
-interface ZipEntry {
-	zip: string;
-	latitude: number;
-	longitude: number;
-	city: string;
-	state: string;
-	country: string;
-}
-
-const { codes } = createRequire(import.meta.url)('zipcodes') as {
-	codes: Record<string, ZipEntry>;
-};
+const codes = Object.fromEntries(usZipEntries().map((e) => [e.zip, e]));
 const contiguous = Object.values(codes).filter(
 	(e) =>
 		e.country === 'US' &&

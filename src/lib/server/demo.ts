@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import { count, eq, sql } from 'drizzle-orm';
 import type { ConditionCode } from '../domain/conditions';
 import type { ProviderKind } from '../domain/kinds';
+import { mulberry32 } from '../domain/random';
 import type { RouteCode } from '../domain/routes';
 import { STATE_CODES, type StateCode } from '../domain/states';
 import type { Database } from './db';
@@ -11,22 +11,12 @@ import {
 	providers,
 	providerTelehealthStates
 } from './db/schema';
+import { zipcodesModule, type ZipcodesModule as ZipModule, type ZipEntry } from './zipcodes';
 
 /**
  * A deterministic, clearly fictional demo directory: ~600 providers at real ZIP centroids in all
  * 50 states + DC. Phones use the 555-01xx fiction range and websites the reserved .example domain.
  */
-
-interface ZipEntry {
-	zip: string;
-	latitude: number;
-	longitude: number;
-	city: string;
-	state: string;
-}
-interface ZipModule {
-	lookupByState(state: string): ZipEntry[];
-}
 
 export interface DemoRoute {
 	route: RouteCode;
@@ -240,16 +230,8 @@ const SECONDARY_CONDITIONS: ConditionCode[] = [
 	'bipolar_1'
 ];
 
-/** mulberry32: tiny, fast and deterministic; nothing here needs cryptographic randomness. */
 function prng(seed: number) {
-	let a = seed >>> 0;
-	const next = () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
+	const next = mulberry32(seed);
 	return {
 		next,
 		int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
@@ -509,10 +491,6 @@ export function generateDemoProviders(zipcodes: ZipModule, seed = 20261121): Dem
 	return out;
 }
 
-async function loadZipcodes(): Promise<ZipModule> {
-	return createRequire(import.meta.url)('zipcodes') as ZipModule;
-}
-
 function chunks<T>(items: T[], size: number): T[][] {
 	const out: T[][] = [];
 	for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -555,13 +533,13 @@ export async function insertDemoProviders(db: Database, list: DemoProvider[]): P
 export async function seedDemoIfEmpty(db: Database): Promise<number> {
 	const [{ n }] = await db.select({ n: count() }).from(providers);
 	if (n > 0) return 0;
-	return insertDemoProviders(db, generateDemoProviders(await loadZipcodes()));
+	return insertDemoProviders(db, generateDemoProviders(zipcodesModule()));
 }
 
 /** Replaces every demo row with a fresh copy of the demo set; real listings are untouched. */
 export async function reseedDemo(db: Database): Promise<number> {
 	await db.delete(providers).where(eq(providers.isDemo, true));
-	return insertDemoProviders(db, generateDemoProviders(await loadZipcodes()));
+	return insertDemoProviders(db, generateDemoProviders(zipcodesModule()));
 }
 
 export async function hasDemoData(db: Database): Promise<boolean> {

@@ -1,20 +1,9 @@
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { STATE_CODES } from '../domain/states';
 import { geocode, normalizeCity, resolveOrigin, stateAt, type GeocodeResult } from './geocode';
+import { usZipEntries } from './zipcodes';
 
-interface ZipEntry {
-	zip: string;
-	latitude: number;
-	longitude: number;
-	city: string;
-	state: string;
-	country: string;
-}
-
-const { codes } = createRequire(import.meta.url)('zipcodes') as {
-	codes: Record<string, ZipEntry>;
-};
+const codes = Object.fromEntries(usZipEntries().map((e) => [e.zip, e]));
 const usEntries = Object.values(codes).filter(
 	(e) => e.country === 'US' && (STATE_CODES as string[]).includes(e.state)
 );

@@ -1,23 +1,11 @@
-import { createRequire } from 'node:module';
 import { LOCATION_HINT, parseLocation } from '../domain/location';
-import { stateName, toStateCode, type StateCode } from '../domain/states';
+import { stateName, type StateCode } from '../domain/states';
+import { usZipEntries } from './zipcodes';
 
 /**
  * Offline geocoding of US ZIP codes and "City, ST" to centroids, from the `zipcodes` package
  * (docs/decisions/005-offline-geocoding.md). Nothing searched is stored or logged.
  */
-
-interface ZipEntry {
-	zip: string;
-	latitude: number;
-	longitude: number;
-	city: string;
-	state: string;
-	country: string;
-}
-interface ZipModule {
-	codes: Record<string, ZipEntry>;
-}
 
 export interface Place {
 	lat: number;
@@ -55,15 +43,13 @@ export function normalizeCity(city: string): string {
 }
 
 function build(): Index {
-	const { codes } = createRequire(import.meta.url)('zipcodes') as ZipModule;
 	const zips = new Map<string, Place>();
 	const sums = new Map<
 		string,
 		{ lat: number; lng: number; n: number; city: string; state: StateCode }
 	>();
-	for (const entry of Object.values(codes)) {
-		const state = entry.country === 'US' ? toStateCode(entry.state) : undefined;
-		if (!state || !entry.latitude || !entry.longitude) continue;
+	for (const entry of usZipEntries()) {
+		const { state } = entry;
 		zips.set(entry.zip, {
 			lat: entry.latitude,
 			lng: entry.longitude,
