@@ -10,19 +10,9 @@ import { clusters, invalidateMapCache } from '$lib/server/map';
 import { describeEachDatabase } from '../helpers/databases';
 import { insertProvider, slugFor, type ProviderFixture } from '../helpers/fixtures';
 import { usZipEntries } from '$lib/server/zipcodes';
+import { mulberry32 as prng } from '$lib/domain/random';
 
 type BBox = [number, number, number, number];
-
-/** mulberry32: a small seeded PRNG, so every run (and both databases) sees the same directory. */
-function prng(seed: number): () => number {
-	let a = seed;
-	return () => {
-		a = (a + 0x6d2b79f5) | 0;
-		let t = Math.imul(a ^ (a >>> 15), 1 | a);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const codes = Object.fromEntries(usZipEntries().map((e) => [e.zip, e]));
 

@@ -11,6 +11,7 @@ import { search, searchNear } from '$lib/server/providers';
 import { describeEachDatabase } from '../helpers/databases';
 import { slugFor, type ProviderFixture } from '../helpers/fixtures';
 import { usZipEntries } from '$lib/server/zipcodes';
+import { mulberry32 as prng } from '$lib/domain/random';
 
 /**
  * Radius search checked against a great-circle distance computed here, on a seeded random
@@ -30,17 +31,6 @@ function greatCircleMiles(aLat: number, aLng: number, bLat: number, bLng: number
 	const h =
 		Math.sin(dLat / 2) ** 2 + Math.cos(aLat * rad) * Math.cos(bLat * rad) * Math.sin(dLng / 2) ** 2;
 	return 2 * EARTH_RADIUS_MILES * Math.asin(Math.min(1, Math.sqrt(h)));
-}
-
-/** mulberry32: a small seeded PRNG, so every run (and both databases) sees the same directory. */
-function prng(seed: number): () => number {
-	let a = seed;
-	return () => {
-		a = (a + 0x6d2b79f5) | 0;
-		let t = Math.imul(a ^ (a >>> 15), 1 | a);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 const codes = Object.fromEntries(usZipEntries().map((e) => [e.zip, e]));
