@@ -45,6 +45,8 @@ export const RADIUS_CHOICES = [10, 25, 50, 100, 250] as const;
 export const DEFAULT_RADIUS = 50;
 export const MAX_RADIUS = 500;
 
+export const SORTS = ['name', 'best'] as const;
+
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
@@ -88,6 +90,7 @@ const baseFilters = z.object({
 		.optional(),
 	telehealth: yesNo('Telehealth').optional(),
 	psychotherapy: yesNo('Psychotherapy / integration').optional(),
+	sort: z.enum(SORTS, { error: () => 'Sort must be “name” or “best” (best rated).' }).optional(),
 	page: wholeNumber('Page', 1, 100_000).default(1),
 	pageSize: wholeNumber('Page size', 1, MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE)
 });

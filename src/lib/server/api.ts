@@ -1,7 +1,51 @@
+import { brief, type FeedbackBrief, type FeedbackSummary } from '../domain/feedback';
 import type { ProviderProfile, ProviderSummary } from './providers';
 
 /** JSON shapes of the public API (docs/api.md). */
-export function summaryJson(p: ProviderSummary, origin: string) {
+
+const round = (n: number | null, digits: number) =>
+	n === null ? null : Math.round(n * 10 ** digits) / 10 ** digits;
+
+function feedbackBriefJson(f: FeedbackBrief, origin: string) {
+	return {
+		count: f.count,
+		averageRating: round(f.overallMean, 2),
+		label: f.label,
+		effectivePercent: f.effectivePercent,
+		weightedScore: round(f.weightedScore, 3),
+		cautions: f.cautions,
+		ratingsUnderReview: f.heldCount,
+		methodology: `${origin}/methodology`
+	};
+}
+
+function feedbackJson(f: FeedbackSummary, heldCount: number, origin: string) {
+	return {
+		...feedbackBriefJson(brief(f, heldCount), origin),
+		distribution: {
+			1: f.distribution[0],
+			2: f.distribution[1],
+			3: f.distribution[2],
+			4: f.distribution[3],
+			5: f.distribution[4]
+		},
+		aspects: Object.fromEntries(
+			Object.entries(f.aspects).map(([key, a]) => [
+				key,
+				{ average: round(a.mean, 2), count: a.count }
+			])
+		),
+		recommend: f.recommend,
+		byCondition: f.byCondition,
+		medianPricePaid: f.medianPrice
+	};
+}
+
+export function summaryJson(
+	p: Omit<ProviderSummary, 'feedback'>,
+	origin: string,
+	feedback?: FeedbackBrief
+) {
 	return {
 		slug: p.slug,
 		name: p.name,
@@ -16,8 +60,13 @@ export function summaryJson(p: ProviderSummary, origin: string) {
 		offersPsychotherapy: p.offersPsychotherapy,
 		acceptsInsurance: p.acceptsInsurance,
 		demo: p.isDemo,
-		url: `${origin}/providers/${p.slug}`
+		url: `${origin}/providers/${p.slug}`,
+		...(feedback ? { feedback: feedbackBriefJson(feedback, origin) } : {})
 	};
+}
+
+export function listEntryJson(p: ProviderSummary, origin: string) {
+	return summaryJson(p, origin, p.feedback);
 }
 
 export function profileJson(p: ProviderProfile, origin: string) {
@@ -33,6 +82,7 @@ export function profileJson(p: ProviderProfile, origin: string) {
 		insuranceNotes: p.insuranceNotes,
 		conditions: p.conditions,
 		lastVerifiedAt: p.lastVerifiedAt?.toISOString() ?? null,
-		updatedAt: p.updatedAt.toISOString()
+		updatedAt: p.updatedAt.toISOString(),
+		feedback: feedbackJson(p.feedback, p.heldCount, origin)
 	};
 }

@@ -1,12 +1,15 @@
 import { and, asc, count, eq, exists, inArray, sql, type SQL } from 'drizzle-orm';
 import { CONDITION_CODES, type ConditionCode } from '../domain/conditions';
+import { brief, EMPTY_SUMMARY, type FeedbackBrief, type FeedbackSummary } from '../domain/feedback';
 import { IN_PERSON_KINDS, type ProviderKind } from '../domain/kinds';
 import { ROUTE_CODES, type RouteCode } from '../domain/routes';
 import { STATES, type StateCode } from '../domain/states';
 import type { ProviderFilters } from '../schemas/filters';
 import { selectRows, type Database } from './db';
+import { feedbackFor } from './ratings';
 import {
 	providerConditions,
+	providerFeedback,
 	providerRoutes,
 	providers,
 	providerTelehealthStates
@@ -37,9 +40,11 @@ export interface ProviderSummary {
 	isDemo: boolean;
 	routes: RouteOffer[];
 	telehealthStates: StateCode[];
+	feedback: FeedbackBrief;
 }
 
-export interface ProviderProfile extends Omit<ProviderSummary, 'routes'> {
+export interface ProviderProfile extends Omit<ProviderSummary, 'routes' | 'feedback'> {
+	id: number;
 	description: string;
 	website: string | null;
 	phone: string | null;
@@ -51,6 +56,8 @@ export interface ProviderProfile extends Omit<ProviderSummary, 'routes'> {
 	updatedAt: Date;
 	routes: RouteDetail[];
 	conditions: ConditionCode[];
+	feedback: FeedbackSummary;
+	heldCount: number;
 }
 
 export interface SearchResult {
@@ -157,7 +164,7 @@ function byRouteOrder(a: { code: RouteCode }, b: { code: RouteCode }) {
 async function attachOffers(db: Database, rows: SummaryRow[]): Promise<ProviderSummary[]> {
 	if (rows.length === 0) return [];
 	const ids = rows.map((r) => r.id);
-	const [routeRows, stateRows] = await Promise.all([
+	const [routeRows, stateRows, feedback] = await Promise.all([
 		db
 			.select({
 				providerId: providerRoutes.providerId,
@@ -174,7 +181,8 @@ async function attachOffers(db: Database, rows: SummaryRow[]): Promise<ProviderS
 			})
 			.from(providerTelehealthStates)
 			.where(inArray(providerTelehealthStates.providerId, ids))
-			.orderBy(asc(providerTelehealthStates.state))
+			.orderBy(asc(providerTelehealthStates.state)),
+		feedbackFor(db, ids)
 	]);
 	return rows.map(({ id, ...row }) => ({
 		...row,
@@ -184,7 +192,8 @@ async function attachOffers(db: Database, rows: SummaryRow[]): Promise<ProviderS
 			.filter((r) => r.providerId === id)
 			.map(({ code, priceMin, priceMax }) => ({ code: code as RouteCode, priceMin, priceMax }))
 			.sort(byRouteOrder),
-		telehealthStates: stateRows.filter((s) => s.providerId === id).map((s) => s.state as StateCode)
+		telehealthStates: stateRows.filter((s) => s.providerId === id).map((s) => s.state as StateCode),
+		feedback: brief(feedback.get(id)?.summary ?? EMPTY_SUMMARY, feedback.get(id)?.heldCount ?? 0)
 	}));
 }
 
@@ -311,8 +320,15 @@ export async function search(db: Database, filters: ProviderFilters): Promise<Se
 		db
 			.select(summaryColumns)
 			.from(providers)
+			.leftJoin(providerFeedback, eq(providerFeedback.providerId, providers.id))
 			.where(where)
-			.orderBy(asc(providers.name), asc(providers.id))
+			.orderBy(
+				...(filters.sort === 'best'
+					? [sql`${providerFeedback.weightedScore} desc nulls last`]
+					: []),
+				asc(providers.name),
+				asc(providers.id)
+			)
 			.limit(filters.pageSize)
 			.offset((filters.page - 1) * filters.pageSize)
 	]);
@@ -327,7 +343,7 @@ export async function getBySlug(db: Database, slug: string): Promise<ProviderPro
 		.where(and(eq(providers.slug, slug), published))
 		.limit(1);
 	if (!row) return null;
-	const [routeRows, stateRows, conditionRows] = await Promise.all([
+	const [routeRows, stateRows, conditionRows, feedback] = await Promise.all([
 		db.select().from(providerRoutes).where(eq(providerRoutes.providerId, row.id)),
 		db
 			.select({ state: providerTelehealthStates.state })
@@ -337,9 +353,11 @@ export async function getBySlug(db: Database, slug: string): Promise<ProviderPro
 		db
 			.select({ condition: providerConditions.condition })
 			.from(providerConditions)
-			.where(eq(providerConditions.providerId, row.id))
+			.where(eq(providerConditions.providerId, row.id)),
+		feedbackFor(db, [row.id])
 	]);
 	return {
+		id: row.id,
 		slug: row.slug,
 		name: row.name,
 		kinds: row.kinds as ProviderKind[],
@@ -372,7 +390,9 @@ export async function getBySlug(db: Database, slug: string): Promise<ProviderPro
 		telehealthStates: stateRows.map((s) => s.state as StateCode),
 		conditions: conditionRows
 			.map((c) => c.condition as ConditionCode)
-			.sort((a, b) => CONDITION_CODES.indexOf(a) - CONDITION_CODES.indexOf(b))
+			.sort((a, b) => CONDITION_CODES.indexOf(a) - CONDITION_CODES.indexOf(b)),
+		feedback: feedback.get(row.id)?.summary ?? EMPTY_SUMMARY,
+		heldCount: feedback.get(row.id)?.heldCount ?? 0
 	};
 }
 

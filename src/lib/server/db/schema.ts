@@ -186,6 +186,7 @@ export const ratings = pgTable(
 		uniqueIndex('ratings_idempotency_key').on(t.idempotencyKey),
 		index('ratings_provider_idx').on(t.providerId, t.status, t.createdAt),
 		index('ratings_client_idx').on(t.clientHash, t.createdAt),
+		index('ratings_provider_client_idx').on(t.providerId, t.clientHash),
 		check('ratings_overall_check', sql`${t.overall} between 1 and 5`),
 		check('ratings_effectiveness_check', within(t.effectiveness, 1, 5)),
 		check('ratings_support_check', within(t.support, 1, 5)),
@@ -228,6 +229,16 @@ export const providerFeedback = pgTable('provider_feedback', {
 	summary: jsonb('summary').notNull().default({}),
 	heldCount: integer('held_count').notNull().default(0),
 	updatedAt: updatedAt()
+});
+
+/**
+ * Secrets for hashing client addresses, one per 30-day period. Rows older than the previous
+ * period are deleted, after which old hashes can no longer be linked to any address.
+ */
+export const hashKeys = pgTable('hash_keys', {
+	period: integer('period').primaryKey(),
+	key: text('key').notNull(),
+	createdAt: createdAt()
 });
 
 export const annotationStatus = pgEnum('annotation_status', ['active', 'retired']);

@@ -1,0 +1,56 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { eq, lt } from 'drizzle-orm';
+import type { Database } from './db';
+import { hashKeys } from './db/schema';
+
+/**
+ * Client addresses are never stored: only an HMAC of them, keyed by a random secret that changes
+ * every PERIOD_DAYS. Keys older than the previous period are deleted, so a hash can be matched to
+ * an address for at most two periods, and then by nobody. The previous period's key is kept so
+ * that "one rating per provider per address per 30 days" holds across a rotation.
+ */
+export const PERIOD_DAYS = 30;
+const PERIOD_MS = PERIOD_DAYS * 86_400_000;
+
+export function periodOf(date: Date): number {
+	return Math.floor(date.getTime() / PERIOD_MS);
+}
+
+const cache = new WeakMap<Database, Map<number, string>>();
+
+async function keyFor(db: Database, period: number): Promise<string> {
+	let keys = cache.get(db);
+	if (!keys) cache.set(db, (keys = new Map()));
+	const known = keys.get(period);
+	if (known) return known;
+	await db
+		.insert(hashKeys)
+		.values({ period, key: randomBytes(32).toString('base64url') })
+		.onConflictDoNothing();
+	const [row] = await db
+		.select({ key: hashKeys.key })
+		.from(hashKeys)
+		.where(eq(hashKeys.period, period));
+	await db.delete(hashKeys).where(lt(hashKeys.period, period - 1));
+	keys.set(period, row.key);
+	return row.key;
+}
+
+export interface ClientHashes {
+	/** Stored with new rows. */
+	current: string;
+	/** The same address under the previous period's key, for look-backs across a rotation. */
+	previous: string;
+}
+
+export async function clientHashes(
+	db: Database,
+	address: string,
+	now = new Date()
+): Promise<ClientHashes> {
+	const period = periodOf(now);
+	const [current, previous] = await Promise.all([keyFor(db, period), keyFor(db, period - 1)]);
+	const hash = (key: string) =>
+		createHmac('sha256', key).update(address).digest('base64url').slice(0, 32);
+	return { current: hash(current), previous: hash(previous) };
+}

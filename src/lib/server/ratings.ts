@@ -1,0 +1,405 @@
+import { and, count, desc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { ConditionCode } from '../domain/conditions';
+import { summarize, type FeedbackSummary, type RatingFacts } from '../domain/feedback';
+import type { RouteCode } from '../domain/routes';
+import type { RatingInput } from '../schemas/rating';
+import { clientHashes } from './client-hash';
+import type { Database } from './db';
+import {
+	providerFeedback,
+	providerRoutes,
+	providers,
+	ratingConditions,
+	ratings
+} from './db/schema';
+
+export type RatingStatus = 'published' | 'held' | 'hidden';
+
+export interface Limits {
+	/** Ratings one address may submit per hour, across providers. */
+	perAddressPerHour: number;
+	/** One rating per provider per address within this many days. */
+	repeatDays: number;
+	/** More ratings than this for one provider within an hour is a burst: they are all held. */
+	burstPerProviderPerHour: number;
+	/** More ratings than this from one address within a day: the rest are held. */
+	burstPerAddressPerDay: number;
+}
+
+/** Published on /methodology. Deployments (and the browser tests) may raise the burst limits. */
+export function defaultLimits(): Limits {
+	const env = (name: string, fallback: number) => {
+		const value = Number(process.env[name]);
+		return Number.isInteger(value) && value > 0 ? value : fallback;
+	};
+	return {
+		perAddressPerHour: env('RATING_LIMIT_PER_HOUR', 5),
+		repeatDays: 30,
+		burstPerProviderPerHour: env('RATING_BURST_PER_PROVIDER_PER_HOUR', 5),
+		burstPerAddressPerDay: env('RATING_BURST_PER_ADDRESS_PER_DAY', 3)
+	};
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+const limiters = new Map<number, RateLimiterMemory>();
+function hourlyLimiter(points: number) {
+	let limiter = limiters.get(points);
+	if (!limiter) limiters.set(points, (limiter = new RateLimiterMemory({ points, duration: 3600 })));
+	return limiter;
+}
+
+export type SubmitResult =
+	| { ok: true; id: number; status: RatingStatus; replay: boolean }
+	| { ok: false; code: 'not_found'; message: string }
+	| { ok: false; code: 'invalid'; message: string; fields: Record<string, string> }
+	| { ok: false; code: 'rate_limited'; message: string; retryAfterSeconds: number };
+
+const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' });
+
+/**
+ * Records a patient's rating: idempotent by `input.idempotencyKey`, rate-limited per address,
+ * held for moderation in a burst, and folded into the provider's feedback in the same transaction.
+ */
+export async function submitRating(
+	db: Database,
+	slug: string,
+	input: RatingInput,
+	client: { address: string },
+	options: { limits?: Limits; now?: Date } = {}
+): Promise<SubmitResult> {
+	const limits = options.limits ?? defaultLimits();
+	const now = options.now ?? new Date();
+	const [provider] = await db
+		.select({ id: providers.id })
+		.from(providers)
+		.where(and(eq(providers.slug, slug), eq(providers.status, 'published')));
+	if (!provider)
+		return {
+			ok: false,
+			code: 'not_found',
+			message: `No published provider has the slug “${slug}”.`
+		};
+
+	const replay = await byIdempotencyKey(db, input.idempotencyKey);
+	if (replay) return replayResult(replay, provider.id);
+
+	if (input.route) {
+		const offered = await db
+			.select({ route: providerRoutes.route })
+			.from(providerRoutes)
+			.where(eq(providerRoutes.providerId, provider.id));
+		if (!offered.some((r) => r.route === input.route)) {
+			const message = 'Choose one of the treatments this provider offers.';
+			return { ok: false, code: 'invalid', message, fields: { route: message } };
+		}
+	}
+
+	const hashes = await clientHashes(db, client.address, now);
+	const sameClient = inArray(ratings.clientHash, [hashes.current, hashes.previous]);
+	const [earlier] = await db
+		.select({ createdAt: ratings.createdAt })
+		.from(ratings)
+		.where(
+			and(
+				eq(ratings.providerId, provider.id),
+				sameClient,
+				gt(ratings.createdAt, new Date(now.getTime() - limits.repeatDays * DAY))
+			)
+		)
+		.orderBy(desc(ratings.createdAt))
+		.limit(1);
+	if (earlier) {
+		const again = new Date(earlier.createdAt.getTime() + limits.repeatDays * DAY);
+		return {
+			ok: false,
+			code: 'rate_limited',
+			message: `You have already rated this provider in the last ${limits.repeatDays} days. You can rate it again from ${dateFormat.format(again)}.`,
+			retryAfterSeconds: Math.ceil((again.getTime() - now.getTime()) / 1000)
+		};
+	}
+
+	try {
+		await hourlyLimiter(limits.perAddressPerHour).consume(hashes.current);
+	} catch (rejection) {
+		const ms = (rejection as { msBeforeNext?: number }).msBeforeNext ?? HOUR;
+		const minutes = Math.max(1, Math.ceil(ms / 60_000));
+		return {
+			ok: false,
+			code: 'rate_limited',
+			message: `You have sent several ratings in the last hour. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+			retryAfterSeconds: Math.ceil(ms / 1000)
+		};
+	}
+
+	return db.transaction(async (tx) => {
+		// One writer per provider at a time, so the aggregate below sees every committed rating.
+		await tx.execute(
+			sql`select 1 from ${providers} where ${providers.id} = ${provider.id} for update`
+		);
+
+		const [{ n: providerRecent }] = await tx
+			.select({ n: count() })
+			.from(ratings)
+			.where(
+				and(
+					eq(ratings.providerId, provider.id),
+					gt(ratings.createdAt, new Date(now.getTime() - HOUR))
+				)
+			);
+		const [{ n: addressRecent }] = await tx
+			.select({ n: count() })
+			.from(ratings)
+			.where(and(sameClient, gt(ratings.createdAt, new Date(now.getTime() - DAY))));
+		const providerBurst = providerRecent + 1 > limits.burstPerProviderPerHour;
+		const addressBurst = addressRecent + 1 > limits.burstPerAddressPerDay;
+		const status: RatingStatus = providerBurst || addressBurst ? 'held' : 'published';
+
+		const [row] = await tx
+			.insert(ratings)
+			.values({
+				providerId: provider.id,
+				status,
+				overall: input.overall,
+				effectiveness: input.effectiveness,
+				support: input.support,
+				value: input.value,
+				education: input.education,
+				setting: input.setting,
+				recommend: input.recommend,
+				route: input.route,
+				monthsInTreatment: input.monthsInTreatment,
+				pricePaid: input.pricePaid,
+				comment: input.comment,
+				clientHash: hashes.current,
+				idempotencyKey: input.idempotencyKey,
+				moderationReason: providerBurst
+					? 'Held automatically: many ratings for this provider within an hour.'
+					: addressBurst
+						? 'Held automatically: many ratings from one address within a day.'
+						: null,
+				createdAt: now,
+				publishedAt: status === 'published' ? now : null
+			})
+			.onConflictDoNothing({ target: ratings.idempotencyKey })
+			.returning({ id: ratings.id });
+		if (!row) {
+			// The same token committed in a concurrent request: answer with that one.
+			const first = await byIdempotencyKey(tx, input.idempotencyKey);
+			return replayResult(first!, provider.id);
+		}
+		if (input.conditions.length) {
+			await tx
+				.insert(ratingConditions)
+				.values(input.conditions.map((condition) => ({ ratingId: row.id, condition })));
+		}
+		if (providerBurst) {
+			// A flood must not move the published score: hold the burst's earlier ratings too.
+			await tx
+				.update(ratings)
+				.set({
+					status: 'held',
+					moderationReason: 'Held automatically: many ratings for this provider within an hour.'
+				})
+				.where(
+					and(
+						eq(ratings.providerId, provider.id),
+						eq(ratings.status, 'published'),
+						gt(ratings.createdAt, new Date(now.getTime() - HOUR))
+					)
+				);
+		}
+		await recomputeFeedback(tx, provider.id);
+		return { ok: true as const, id: row.id, status, replay: false };
+	});
+}
+
+async function byIdempotencyKey(db: Database, key: string) {
+	const [row] = await db
+		.select({ id: ratings.id, status: ratings.status, providerId: ratings.providerId })
+		.from(ratings)
+		.where(eq(ratings.idempotencyKey, key));
+	return row;
+}
+
+function replayResult(
+	row: { id: number; status: RatingStatus; providerId: number },
+	providerId: number
+): SubmitResult {
+	if (row.providerId !== providerId) {
+		const message = 'This submission token was already used for another provider; reload the page.';
+		return { ok: false, code: 'invalid', message, fields: { idempotencyKey: message } };
+	}
+	return { ok: true, id: row.id, status: row.status, replay: true };
+}
+
+/** Published ratings of one provider, in the shape the formulas take. */
+export async function publishedFacts(db: Database, providerId: number): Promise<RatingFacts[]> {
+	const rows = await db
+		.select({
+			id: ratings.id,
+			overall: ratings.overall,
+			effectiveness: ratings.effectiveness,
+			support: ratings.support,
+			value: ratings.value,
+			education: ratings.education,
+			setting: ratings.setting,
+			recommend: ratings.recommend,
+			route: ratings.route,
+			pricePaid: ratings.pricePaid
+		})
+		.from(ratings)
+		.where(and(eq(ratings.providerId, providerId), eq(ratings.status, 'published')));
+	const conditions = rows.length
+		? await db
+				.select({ ratingId: ratingConditions.ratingId, condition: ratingConditions.condition })
+				.from(ratingConditions)
+				.where(
+					inArray(
+						ratingConditions.ratingId,
+						rows.map((r) => r.id)
+					)
+				)
+		: [];
+	return rows.map(({ id, route, ...r }) => ({
+		...r,
+		route: route as RouteCode | null,
+		conditions: conditions.filter((c) => c.ratingId === id).map((c) => c.condition as ConditionCode)
+	}));
+}
+
+/** Rewrites a provider's aggregate from its rows; call inside the transaction that changed them. */
+export async function recomputeFeedback(
+	db: Database,
+	providerId: number
+): Promise<FeedbackSummary> {
+	const summary = summarize(await publishedFacts(db, providerId));
+	const [{ held }] = await db
+		.select({ held: count() })
+		.from(ratings)
+		.where(and(eq(ratings.providerId, providerId), eq(ratings.status, 'held')));
+	const values = {
+		ratingCount: summary.count,
+		overallMean: summary.overallMean,
+		weightedScore: summary.weightedScore,
+		summary,
+		heldCount: held,
+		updatedAt: new Date()
+	};
+	await db
+		.insert(providerFeedback)
+		.values({ providerId, ...values })
+		.onConflictDoUpdate({ target: providerFeedback.providerId, set: values });
+	return summary;
+}
+
+/** Moderation: publish, hold or hide one rating, and recompute in the same transaction. */
+export async function setRatingStatus(
+	db: Database,
+	ratingId: number,
+	status: RatingStatus,
+	reason: string | null
+): Promise<boolean> {
+	return db.transaction(async (tx) => {
+		const [rating] = await tx
+			.select({ providerId: ratings.providerId })
+			.from(ratings)
+			.where(eq(ratings.id, ratingId));
+		if (!rating) return false;
+		await tx.execute(
+			sql`select 1 from ${providers} where ${providers.id} = ${rating.providerId} for update`
+		);
+		await tx
+			.update(ratings)
+			.set({
+				status,
+				moderationReason: reason,
+				...(status === 'published' ? { publishedAt: new Date() } : {})
+			})
+			.where(eq(ratings.id, ratingId));
+		await recomputeFeedback(tx, rating.providerId);
+		return true;
+	});
+}
+
+export interface FeedbackView {
+	summary: FeedbackSummary;
+	heldCount: number;
+}
+
+/** Stored aggregates for many providers at once (cards, lists, the API). */
+export async function feedbackFor(
+	db: Database,
+	providerIds: number[]
+): Promise<Map<number, FeedbackView>> {
+	if (providerIds.length === 0) return new Map();
+	const rows = await db
+		.select({
+			providerId: providerFeedback.providerId,
+			summary: providerFeedback.summary,
+			heldCount: providerFeedback.heldCount
+		})
+		.from(providerFeedback)
+		.where(inArray(providerFeedback.providerId, providerIds));
+	return new Map(
+		rows.map((r) => [
+			r.providerId,
+			{ summary: r.summary as FeedbackSummary, heldCount: r.heldCount }
+		])
+	);
+}
+
+export interface PublishedComment {
+	id: number;
+	overall: number;
+	comment: string;
+	route: RouteCode | null;
+	monthsInTreatment: number | null;
+	publishedAt: Date;
+}
+
+export const COMMENTS_PER_PAGE = 10;
+
+/** The latest published comments, newest first. */
+export async function comments(
+	db: Database,
+	providerId: number,
+	page: number
+): Promise<{ total: number; items: PublishedComment[] }> {
+	const where = and(
+		eq(ratings.providerId, providerId),
+		eq(ratings.status, 'published'),
+		isNotNull(ratings.comment)
+	);
+	const [[{ total }], rows] = await Promise.all([
+		db.select({ total: count() }).from(ratings).where(where),
+		db
+			.select({
+				id: ratings.id,
+				overall: ratings.overall,
+				comment: ratings.comment,
+				route: ratings.route,
+				monthsInTreatment: ratings.monthsInTreatment,
+				publishedAt: ratings.publishedAt,
+				createdAt: ratings.createdAt
+			})
+			.from(ratings)
+			.where(where)
+			.orderBy(desc(ratings.publishedAt), desc(ratings.id))
+			.limit(COMMENTS_PER_PAGE)
+			.offset((page - 1) * COMMENTS_PER_PAGE)
+	]);
+	return {
+		total,
+		items: rows.map((r) => ({
+			id: r.id,
+			overall: r.overall,
+			comment: r.comment ?? '',
+			route: r.route as RouteCode | null,
+			monthsInTreatment: r.monthsInTreatment,
+			publishedAt: r.publishedAt ?? r.createdAt
+		}))
+	};
+}
