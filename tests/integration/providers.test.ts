@@ -8,6 +8,7 @@ import { providers } from '$lib/server/db/schema';
 import { coverage, getBySlug, search, type RouteCounts } from '$lib/server/providers';
 import { describeEachDatabase } from '../helpers/databases';
 import { insertProviders, type ProviderFixture } from '../helpers/fixtures';
+import { EMPTY_SUMMARY } from '$lib/domain/feedback';
 
 const verifiedAt = new Date('2026-03-14T12:00:00.000Z');
 
@@ -349,7 +350,16 @@ describeEachDatabase('providers', (ctx) => {
 					{ code: 'iv', priceMin: null, priceMax: null },
 					{ code: 'troche', priceMin: null, priceMax: null }
 				],
-				telehealthStates: ['OK', 'TX']
+				telehealthStates: ['OK', 'TX'],
+				feedback: {
+					count: 0,
+					overallMean: null,
+					label: 'Not Rated',
+					effectivePercent: null,
+					weightedScore: null,
+					cautions: [],
+					heldCount: 0
+				}
 			});
 			expect(results.find((r) => r.name === 'Alamo Ketamine Clinic')?.routes).toEqual([
 				{ code: 'iv', priceMin: 400, priceMax: 650 },
@@ -362,7 +372,8 @@ describeEachDatabase('providers', (ctx) => {
 		it('returns the full published profile with priced routes and conditions', async () => {
 			const profile = await getBySlug(ctx.db, 'alamo-ketamine-clinic');
 			expect(profile).not.toBeNull();
-			const { conditions, updatedAt, ...rest } = profile!;
+			const { conditions, updatedAt, id, ...rest } = profile!;
+			expect(id).toBeGreaterThan(0);
 			expect(rest).toEqual({
 				slug: 'alamo-ketamine-clinic',
 				name: 'Alamo Ketamine Clinic',
@@ -387,7 +398,9 @@ describeEachDatabase('providers', (ctx) => {
 					{ code: 'iv', priceMin: 400, priceMax: 650, seriesPrice: 2100, notes: null },
 					{ code: 'im', priceMin: 250, priceMax: 250, seriesPrice: null, notes: 'Boosters only' }
 				],
-				telehealthStates: []
+				telehealthStates: [],
+				feedback: EMPTY_SUMMARY,
+				heldCount: 0
 			});
 			expect([...conditions].sort()).toEqual(['mdd', 'ptsd', 'trd']);
 			expect(updatedAt).toBeInstanceOf(Date);
