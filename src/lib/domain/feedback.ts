@@ -109,7 +109,7 @@ export function median(values: readonly number[]): number | null {
 export function effectivePercent(stars: readonly number[]): number | null {
 	if (stars.length === 0) return null;
 	const responders = stars.filter((s) => s > NON_RESPONDER_MAX_STARS).length;
-	return Math.round((responders / stars.length) * 100);
+	return Math.round((responders * 100) / stars.length);
 }
 
 export function effectivenessLabel(overallMean: number | null, count: number): EffectivenessLabel {
@@ -123,7 +123,11 @@ export function recommendScore(answers: readonly number[]) {
 	const promoters = answers.filter((a) => a >= 9).length;
 	const detractors = answers.filter((a) => a <= 6).length;
 	return {
-		score: Math.round(((promoters - detractors) / answers.length) * 100),
+		// Halves round away from zero (+13 and −13 for one in eight), and never to −0.
+		score:
+			Math.sign(promoters - detractors) *
+				Math.round((Math.abs(promoters - detractors) * 100) / answers.length) +
+			0,
 		count: answers.length,
 		promoters,
 		detractors

@@ -145,5 +145,5 @@ export type NearbyFilters = z.output<typeof nearbyFiltersSchema>;
 
 /** /states/<code>: the state comes from the path; each group pages on its own. */
 export const statePageSchema = providerFiltersSchema
-	.pick({ route: true, kind: true, psychotherapy: true, page: true })
+	.pick({ route: true, kind: true, psychotherapy: true, page: true, sort: true })
 	.extend({ tpage: wholeNumber('Telehealth page', 1, 100_000).default(1) });

@@ -2,24 +2,34 @@ import { z } from 'zod';
 import { CONDITION_CODES } from '../domain/conditions';
 import { ROUTE_CODES } from '../domain/routes';
 
-/** Blank form fields mean "not answered"; numbers may arrive as strings (forms) or numbers (JSON). */
+/** Blank form fields (and JSON nulls) mean "not answered"; numbers may arrive as strings or numbers. */
 const blankToUndefined = (value: unknown) =>
-	typeof value === 'string' && value.trim() === '' ? undefined : value;
+	value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value;
+
+const toWholeNumber = (value: unknown) => {
+	const v = blankToUndefined(value);
+	return typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v;
+};
+
+const wholeNumberIn = (min: number, max: number, message: string) =>
+	z.number({ error: message }).int(message).min(min, message).max(max, message);
 
 function wholeNumber(min: number, max: number, message: string) {
-	return z.preprocess(
-		(value) => {
-			const v = blankToUndefined(value);
-			return typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v;
-		},
-		z.number({ error: message }).int(message).min(min, message).max(max, message)
-	);
+	return z.preprocess(toWholeNumber, wholeNumberIn(min, max, message));
+}
+
+/** `.optional()` inside the preprocess: zod only skips a value already undefined. */
+function optionalWholeNumber(min: number, max: number, message: string) {
+	return z.preprocess(toWholeNumber, wholeNumberIn(min, max, message).optional());
 }
 
 const stars = (what: string) =>
-	wholeNumber(1, 5, `Rate ${what} from 1 to 5 stars, or leave it blank.`).optional();
+	optionalWholeNumber(1, 5, `Rate ${what} from 1 to 5 stars, or leave it blank.`);
 
 export const COMMENT_MAX = 2000;
+
+/** Hidden from people, tempting to bots: a submission that fills it is dropped. */
+export const HONEYPOT_FIELD = 'contact_url';
 
 export const ratingSchema = z.object({
 	overall: wholeNumber(1, 5, 'Choose an overall rating from 1 to 5 stars.'),
@@ -28,28 +38,34 @@ export const ratingSchema = z.object({
 	value: stars('value for cost'),
 	education: stars('education and screening'),
 	setting: stars('setting and comfort'),
-	recommend: wholeNumber(0, 10, 'Choose a number from 0 to 10, or leave it blank.').optional(),
+	recommend: optionalWholeNumber(0, 10, 'Choose a number from 0 to 10, or leave it blank.'),
 	route: z.preprocess(
 		blankToUndefined,
 		z.enum(ROUTE_CODES, { error: 'Choose one of the treatments this provider offers.' }).optional()
 	),
 	conditions: z
 		.preprocess(
-			(value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+			(value) =>
+				(value === undefined || value === null
+					? []
+					: Array.isArray(value)
+						? value
+						: [value]
+				).filter((v) => !(typeof v === 'string' && v.trim() === '')),
 			z.array(z.enum(CONDITION_CODES, { error: 'Choose conditions from the list.' }))
 		)
 		.transform((codes) => [...new Set(codes)]),
-	monthsInTreatment: wholeNumber(
+	monthsInTreatment: optionalWholeNumber(
 		0,
 		240,
 		'Months in treatment must be a whole number from 0 to 240, or blank.'
-	).optional(),
+	),
 	pricePaid: z.preprocess(
 		(value) => {
 			const v = blankToUndefined(value);
 			if (typeof v !== 'string') return v;
 			const cleaned = v.replace(/[$,\s]/g, '');
-			return /^\d+(\.\d{1,2})?$/.test(cleaned) ? Math.round(Number(cleaned)) : v;
+			return /^-?\d+(\.\d{1,2})?$/.test(cleaned) ? Math.round(Number(cleaned)) : v;
 		},
 		z
 			.number({ error: 'Enter the price per session in US dollars, e.g. 450, or leave it blank.' })

@@ -1,15 +1,19 @@
 import { count, eq, sql } from 'drizzle-orm';
 import type { ConditionCode } from '../domain/conditions';
 import type { ProviderKind } from '../domain/kinds';
+import { summarize, type RatingFacts } from '../domain/feedback';
 import { mulberry32 } from '../domain/random';
 import type { RouteCode } from '../domain/routes';
 import { STATE_CODES, type StateCode } from '../domain/states';
 import type { Database } from './db';
 import {
 	providerConditions,
+	providerFeedback,
 	providerRoutes,
 	providers,
-	providerTelehealthStates
+	providerTelehealthStates,
+	ratingConditions,
+	ratings
 } from './db/schema';
 import { zipcodesModule, type ZipcodesModule as ZipModule, type ZipEntry } from './zipcodes';
 
@@ -491,6 +495,75 @@ export function generateDemoProviders(zipcodes: ZipModule, seed = 20261121): Dem
 	return out;
 }
 
+export interface DemoRating extends RatingFacts {
+	conditions: ConditionCode[];
+	monthsInTreatment: number | null;
+	comment: string | null;
+	createdAt: Date;
+}
+
+const GOOD_COMMENTS = [
+	'The staff explained every step and checked my blood pressure throughout. I felt safe.',
+	'After the third infusion the fog started lifting. Still early days, but I am hopeful.',
+	'Calm room, eye mask and music offered. The nurse stayed close the whole time.',
+	'They screened me carefully first and were honest that it might not work for me.',
+	'Integration sessions afterwards made the biggest difference for me.'
+];
+const MIXED_COMMENTS = [
+	'Helped my mood for a couple of weeks, then it faded. Boosters are expensive.',
+	'Good care overall, but the consult felt rushed and I had to ask about side effects myself.',
+	'Nausea the first time; they offered medication for it the next session.'
+];
+const POOR_COMMENTS = [
+	'Hard to reach anyone between sessions when I had questions.',
+	'Nobody asked about my heart history before dosing. That worried me.',
+	'Messages went unanswered for days after a difficult session.',
+	'The price went up after I had already started the series.'
+];
+
+/**
+ * Fictional ratings for the demo directory (a separate seed, so providers stay as they are). A few
+ * telehealth services draw complaints about support, as DOMAIN.md says real ones do.
+ */
+export function generateDemoRatings(list: DemoProvider[], seed = 777): DemoRating[][] {
+	const rng = prng(seed);
+	const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, Math.round(n)));
+	return list.map((p) => {
+		if (rng.chance(0.25)) return [];
+		const n = 1 + Math.floor(rng.next() ** 2 * 40);
+		const quality = 2.6 + rng.next() * 2.2;
+		const poorSupport =
+			p.kinds.includes('telehealth') && !p.kinds.includes('clinic') && rng.chance(0.35);
+		return Array.from({ length: n }, () => {
+			const overall = clamp(quality + (rng.next() - 0.5) * 3 - (poorSupport ? 0.6 : 0), 1, 5);
+			const aspect = (p: number, shift = 0) =>
+				rng.chance(p) ? clamp(overall + shift + (rng.next() - 0.5) * 2, 1, 5) : null;
+			const route = rng.chance(0.7) ? rng.pick(p.routes) : null;
+			const priced = route && route.priceMin != null && route.priceMax != null && rng.chance(0.5);
+			const comment = rng.chance(0.4)
+				? rng.pick(overall >= 4 ? GOOD_COMMENTS : overall === 3 ? MIXED_COMMENTS : POOR_COMMENTS)
+				: null;
+			return {
+				overall,
+				effectiveness: aspect(0.7),
+				support: poorSupport && rng.chance(0.65) ? rng.int(1, 2) : aspect(0.6),
+				value: aspect(0.5, -0.3),
+				education: aspect(0.5),
+				setting: aspect(0.4),
+				recommend: rng.chance(0.6) ? clamp(overall * 2 + (rng.next() - 0.5) * 3, 0, 10) : null,
+				route: route?.route ?? null,
+				pricePaid: priced ? rng.int(route.priceMin!, route.priceMax!) : null,
+				conditions: rng.sample(p.conditions, rng.int(1, 2)),
+				monthsInTreatment: rng.chance(0.5) ? rng.int(1, 24) : null,
+				comment,
+				createdAt: new Date(
+					VERIFIED_BEFORE - rng.int(1, 540) * 86_400_000 - rng.int(0, 86_399) * 1000
+				)
+			};
+		});
+	});
+}
+
 function chunks<T>(items: T[], size: number): T[][] {
 	const out: T[][] = [];
 	for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -499,6 +572,8 @@ function chunks<T>(items: T[], size: number): T[][] {
 
 /** Inserts the demo set in one transaction, published and flagged `is_demo`. */
 export async function insertDemoProviders(db: Database, list: DemoProvider[]): Promise<number> {
+	const generated = generateDemoRatings(list);
+	const allRatings = new Map(list.map((p, i) => [p.slug, generated[i]]));
 	await db.transaction(async (tx) => {
 		for (const batch of chunks(list, 200)) {
 			const inserted = await tx
@@ -524,9 +599,50 @@ export async function insertDemoProviders(db: Database, list: DemoProvider[]): P
 			await tx.insert(providerRoutes).values(routeRows);
 			if (stateRows.length) await tx.insert(providerTelehealthStates).values(stateRows);
 			await tx.insert(providerConditions).values(conditionRows);
+			await insertDemoRatings(
+				tx,
+				batch.map((p) => ({ providerId: idOf.get(p.slug)!, list: allRatings.get(p.slug)! }))
+			);
 		}
 	});
 	return list.length;
+}
+
+/** Published demo ratings and the aggregates they make, written directly (no moderation to pass). */
+async function insertDemoRatings(
+	db: Database,
+	items: { providerId: number; list: DemoRating[] }[]
+) {
+	const rows = items.flatMap(({ providerId, list }) =>
+		list.map(({ conditions: _c, ...r }) => ({
+			...r,
+			providerId,
+			status: 'published' as const,
+			publishedAt: r.createdAt
+		}))
+	);
+	const conditionsOf = items.flatMap(({ list }) => list.map((r) => r.conditions));
+	for (let start = 0; start < rows.length; start += 1000) {
+		const ids = await db
+			.insert(ratings)
+			.values(rows.slice(start, start + 1000))
+			.returning({ id: ratings.id });
+		const links = ids.flatMap(({ id }, i) =>
+			conditionsOf[start + i].map((condition) => ({ ratingId: id, condition }))
+		);
+		if (links.length) await db.insert(ratingConditions).values(links);
+	}
+	const feedback = items.map(({ providerId, list }) => {
+		const summary = summarize(list);
+		return {
+			providerId,
+			ratingCount: summary.count,
+			overallMean: summary.overallMean,
+			weightedScore: summary.weightedScore,
+			summary
+		};
+	});
+	await db.insert(providerFeedback).values(feedback);
 }
 
 /** Loads the demo set unless the directory already has providers. Returns how many were added. */

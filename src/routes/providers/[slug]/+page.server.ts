@@ -1,13 +1,31 @@
 import { error } from '@sveltejs/kit';
+import * as annotations from '$lib/server/annotations';
 import * as providers from '$lib/server/providers';
+import * as ratings from '$lib/server/ratings';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ params, locals }) => {
+const RATED = ['published', 'held', 'received'] as const;
+
+export const load: PageServerLoad = async ({ params, url, locals }) => {
 	const provider = await providers.getBySlug(locals.db, params.slug);
-	if (!provider)
+	if (!provider) {
 		error(404, {
 			message: 'We could not find that provider. It may have been removed or renamed.',
 			code: 'not_found'
 		});
-	return { provider };
+	}
+	const pageParam = url.searchParams.get('comments') ?? '1';
+	const commentsPage =
+		/^\d{1,5}$/.test(pageParam) && Number(pageParam) >= 1 ? Number(pageParam) : 1;
+	const [comments, editorial] = await Promise.all([
+		ratings.comments(locals.db, provider.id, commentsPage),
+		annotations.activeFor(locals.db, provider.id)
+	]);
+	const rated = RATED.find((r) => r === url.searchParams.get('rated'));
+	return {
+		provider,
+		comments: { ...comments, page: commentsPage, perPage: ratings.COMMENTS_PER_PAGE },
+		editorial,
+		rated
+	};
 };

@@ -1,0 +1,53 @@
+import { json } from '@sveltejs/kit';
+import { apiError } from '$lib/server/http';
+import * as ratings from '$lib/server/ratings';
+import { fieldErrors } from '$lib/schemas/errors';
+import { ratingSchema } from '$lib/schemas/rating';
+import type { RequestHandler } from './$types';
+
+export const POST: RequestHandler = async ({ request, params, locals, getClientAddress, url }) => {
+	let body: unknown;
+	try {
+		body = await request.json();
+	} catch {
+		return apiError(
+			400,
+			'invalid_json',
+			'Send the rating as a JSON object (Content-Type: application/json).'
+		);
+	}
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+		return apiError(400, 'invalid_json', 'Send the rating as a JSON object.');
+	}
+	const input = { ...body } as Record<string, unknown>;
+	input.idempotencyKey ??= request.headers.get('idempotency-key') ?? undefined;
+
+	const parsed = ratingSchema.safeParse(input);
+	if (!parsed.success) {
+		const fields = fieldErrors(parsed.error);
+		return apiError(400, 'invalid_rating', Object.values(fields).join(' '), fields);
+	}
+	const result = await ratings.submitRating(locals.db, params.slug, parsed.data, {
+		address: getClientAddress()
+	});
+	if (!result.ok) {
+		if (result.code === 'not_found') return apiError(404, 'not_found', result.message);
+		if (result.code === 'invalid')
+			return apiError(400, 'invalid_rating', result.message, result.fields);
+		const response = apiError(429, 'rate_limited', result.message);
+		response.headers.set('retry-after', String(result.retryAfterSeconds));
+		return response;
+	}
+	return json(
+		{
+			id: result.id,
+			status: result.status,
+			provider: `${url.origin}/api/providers/${params.slug}`,
+			message:
+				result.status === 'published'
+					? 'Thank you: the rating is published.'
+					: 'Thank you: the rating was received and will appear after a moderator reviews it.'
+		},
+		{ status: 201 }
+	);
+};

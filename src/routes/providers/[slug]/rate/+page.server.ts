@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { error, fail, redirect } from '@sveltejs/kit';
+import * as providers from '$lib/server/providers';
+import * as ratings from '$lib/server/ratings';
+import { fieldErrors } from '$lib/schemas/errors';
+import { HONEYPOT_FIELD, ratingFormValues, ratingSchema } from '$lib/schemas/rating';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ params, locals }) => {
+	const provider = await providers.getBySlug(locals.db, params.slug);
+	if (!provider) error(404, { message: 'We could not find that provider.', code: 'not_found' });
+	return {
+		provider: {
+			slug: provider.slug,
+			name: provider.name,
+			routes: provider.routes.map((r) => r.code)
+		},
+		token: randomUUID()
+	};
+};
+
+export const actions: Actions = {
+	default: async ({ request, params, locals, getClientAddress }) => {
+		const form = await request.formData();
+		const values = ratingFormValues(form);
+		// A filled honeypot is a bot: answer as if accepted and keep nothing.
+		if (typeof values[HONEYPOT_FIELD] === 'string' && values[HONEYPOT_FIELD] !== '') {
+			redirect(303, `/providers/${params.slug}?rated=received#feedback`);
+		}
+		delete values[HONEYPOT_FIELD];
+		const parsed = ratingSchema.safeParse(values);
+		if (!parsed.success) return fail(400, { values, errors: fieldErrors(parsed.error) });
+
+		const result = await ratings.submitRating(locals.db, params.slug, parsed.data, {
+			address: getClientAddress()
+		});
+		if (!result.ok) {
+			if (result.code === 'not_found') error(404, { message: result.message, code: 'not_found' });
+			if (result.code === 'invalid') return fail(400, { values, errors: result.fields });
+			return fail(429, { values, errors: { form: result.message } });
+		}
+		redirect(303, `/providers/${params.slug}?rated=${result.status}#feedback`);
+	}
+};
