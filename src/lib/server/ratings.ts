@@ -99,46 +99,53 @@ export async function submitRating(
 
 	const hashes = await clientHashes(db, client.address, now);
 	const sameClient = inArray(ratings.clientHash, [hashes.current, hashes.previous]);
-	const [earlier] = await db
-		.select({ createdAt: ratings.createdAt })
-		.from(ratings)
-		.where(
-			and(
-				eq(ratings.providerId, provider.id),
-				sameClient,
-				gt(ratings.createdAt, new Date(now.getTime() - limits.repeatDays * DAY))
-			)
-		)
-		.orderBy(desc(ratings.createdAt))
-		.limit(1);
-	if (earlier) {
-		const again = new Date(earlier.createdAt.getTime() + limits.repeatDays * DAY);
-		return {
-			ok: false,
-			code: 'rate_limited',
-			message: `You have already rated this provider in the last ${limits.repeatDays} days. You can rate it again from ${dateFormat.format(again)}.`,
-			retryAfterSeconds: Math.ceil((again.getTime() - now.getTime()) / 1000)
-		};
-	}
 
-	try {
-		await hourlyLimiter(limits.perAddressPerHour).consume(hashes.current);
-	} catch (rejection) {
-		const ms = (rejection as { msBeforeNext?: number }).msBeforeNext ?? HOUR;
-		const minutes = Math.max(1, Math.ceil(ms / 60_000));
-		return {
-			ok: false,
-			code: 'rate_limited',
-			message: `You have sent several ratings in the last hour. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-			retryAfterSeconds: Math.ceil(ms / 1000)
-		};
-	}
-
-	return db.transaction(async (tx) => {
-		// One writer per provider at a time, so the aggregate below sees every committed rating.
+	return db.transaction(async (tx): Promise<SubmitResult> => {
+		// One writer per address, then per provider (always in that order): the checks and the
+		// aggregate below see every committed rating, so simultaneous submissions cannot slip past
+		// them together.
+		await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${hashes.current}))`);
 		await tx.execute(
 			sql`select 1 from ${providers} where ${providers.id} = ${provider.id} for update`
 		);
+
+		const replayed = await byIdempotencyKey(tx, input.idempotencyKey);
+		if (replayed) return replayResult(replayed, provider.id);
+
+		const [earlier] = await tx
+			.select({ createdAt: ratings.createdAt })
+			.from(ratings)
+			.where(
+				and(
+					eq(ratings.providerId, provider.id),
+					sameClient,
+					gt(ratings.createdAt, new Date(now.getTime() - limits.repeatDays * DAY))
+				)
+			)
+			.orderBy(desc(ratings.createdAt))
+			.limit(1);
+		if (earlier) {
+			const again = new Date(earlier.createdAt.getTime() + limits.repeatDays * DAY);
+			return {
+				ok: false,
+				code: 'rate_limited',
+				message: `You have already rated this provider in the last ${limits.repeatDays} days. You can rate it again from ${dateFormat.format(again)}.`,
+				retryAfterSeconds: Math.ceil((again.getTime() - now.getTime()) / 1000)
+			};
+		}
+
+		try {
+			await hourlyLimiter(limits.perAddressPerHour).consume(hashes.current);
+		} catch (rejection) {
+			const ms = (rejection as { msBeforeNext?: number }).msBeforeNext ?? HOUR;
+			const minutes = Math.max(1, Math.ceil(ms / 60_000));
+			return {
+				ok: false,
+				code: 'rate_limited',
+				message: `You have sent several ratings in the last hour. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+				retryAfterSeconds: Math.ceil(ms / 1000)
+			};
+		}
 
 		const [{ n: providerRecent }] = await tx
 			.select({ n: count() })
@@ -212,7 +219,7 @@ export async function submitRating(
 				);
 		}
 		await recomputeFeedback(tx, provider.id);
-		return { ok: true as const, id: row.id, status, replay: false };
+		return { ok: true, id: row.id, status, replay: false };
 	});
 }
 
