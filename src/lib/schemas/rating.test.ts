@@ -429,3 +429,19 @@ describe('ratingFormValues', () => {
 		});
 	});
 });
+
+describe('comment normalisation', () => {
+	const base = { overall: 4, ownExperience: true, idempotencyKey: 'abcdefgh1234' };
+
+	it('counts a CRLF line break as one character, as the textarea does', () => {
+		const line = 'x'.repeat(999);
+		const parsed = ratingSchema.safeParse({ ...base, comment: `${line}\r\n${line}\r\n` });
+		expect(parsed.success).toBe(true);
+		expect(parsed.data?.comment).toBe(`${line}\n${line}`);
+	});
+
+	it('drops NUL characters, which the database cannot store', () => {
+		const parsed = ratingSchema.safeParse({ ...base, comment: 'a\u0000b' });
+		expect(parsed.data?.comment).toBe('ab');
+	});
+});

@@ -75,7 +75,15 @@ export const ratingSchema = z.object({
 			.optional()
 	),
 	comment: z.preprocess(
-		(value) => (typeof value === 'string' ? value.trim() || undefined : value),
+		// Browsers send line breaks as CRLF (two characters) but count them as one; NUL cannot be
+		// stored. Normalise before measuring.
+		(value) =>
+			typeof value === 'string'
+				? value
+						.replace(/\r\n?/g, '\n')
+						.replace(/\u0000/g, '')
+						.trim() || undefined
+				: value,
 		z
 			.string({ error: 'The comment must be text.' })
 			.max(

@@ -33,6 +33,7 @@ async function keyFor(db: Database, period: number): Promise<string> {
 		.where(eq(hashKeys.period, period));
 	await db.delete(hashKeys).where(lt(hashKeys.period, period - 1));
 	keys.set(period, row.key);
+	for (const p of keys.keys()) if (p < period - 1) keys.delete(p);
 	return row.key;
 }
 
