@@ -81,7 +81,7 @@ export const ratingSchema = z.object({
 			typeof value === 'string'
 				? value
 						.replace(/\r\n?/g, '\n')
-						.replace(/\u0000/g, '')
+						.replaceAll('\u0000', '')
 						.trim() || undefined
 				: value,
 		z
