@@ -47,7 +47,12 @@ export default defineConfig({
 			DATA_DIR,
 			PORT: String(PORT),
 			HOST,
-			ORIGIN
+			ORIGIN,
+			ADDRESS_HEADER: 'x-forwarded-for',
+			XFF_DEPTH: '1',
+			RATING_BURST_PER_PROVIDER_PER_HOUR: '1000',
+			RATING_BURST_PER_ADDRESS_PER_DAY: '1000',
+			RATING_LIMIT_PER_HOUR: '1000'
 		}
 	}
 });

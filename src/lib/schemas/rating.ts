@@ -79,10 +79,7 @@ export const ratingSchema = z.object({
 		// stored. Normalise before measuring.
 		(value) =>
 			typeof value === 'string'
-				? value
-						.replace(/\r\n?/g, '\n')
-						.replaceAll('\u0000', '')
-						.trim() || undefined
+				? value.replace(/\r\n?/g, '\n').replaceAll('\u0000', '').trim() || undefined
 				: value,
 		z
 			.string({ error: 'The comment must be text.' })

@@ -14,3 +14,19 @@ export function apiError(
 export function invalidQuery(problem: QueryProblem): Response {
 	return apiError(400, 'invalid_query', problem.message, problem.fields);
 }
+
+/**
+ * The client's address, or null when adapter-node cannot tell it (ADDRESS_HEADER set but the proxy
+ * did not send the header): a deployment problem to report, not a crash.
+ */
+export function clientAddressOf(getClientAddress: () => string): string | null {
+	try {
+		return getClientAddress();
+	} catch (err) {
+		console.error('Client address unavailable:', err instanceof Error ? err.message : err);
+		return null;
+	}
+}
+
+export const ADDRESS_UNAVAILABLE =
+	'We could not accept this right now because of a problem on our side. Please try again later.';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { error, fail, redirect } from '@sveltejs/kit';
 import * as providers from '$lib/server/providers';
 import * as ratings from '$lib/server/ratings';
+import { ADDRESS_UNAVAILABLE, clientAddressOf } from '$lib/server/http';
 import { fieldErrors } from '$lib/schemas/errors';
 import { HONEYPOT_FIELD, ratingFormValues, ratingSchema } from '$lib/schemas/rating';
 import type { Actions, PageServerLoad } from './$types';
@@ -31,9 +32,9 @@ export const actions: Actions = {
 		const parsed = ratingSchema.safeParse(values);
 		if (!parsed.success) return fail(400, { values, errors: fieldErrors(parsed.error) });
 
-		const result = await ratings.submitRating(locals.db, params.slug, parsed.data, {
-			address: getClientAddress()
-		});
+		const address = clientAddressOf(getClientAddress);
+		if (!address) return fail(503, { values, errors: { form: ADDRESS_UNAVAILABLE } });
+		const result = await ratings.submitRating(locals.db, params.slug, parsed.data, { address });
 		if (!result.ok) {
 			if (result.code === 'not_found') error(404, { message: result.message, code: 'not_found' });
 			if (result.code === 'invalid') return fail(400, { values, errors: result.fields });

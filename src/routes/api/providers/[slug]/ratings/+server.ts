@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { apiError } from '$lib/server/http';
+import { ADDRESS_UNAVAILABLE, apiError, clientAddressOf } from '$lib/server/http';
 import * as ratings from '$lib/server/ratings';
 import { fieldErrors } from '$lib/schemas/errors';
 import { ratingSchema } from '$lib/schemas/rating';
@@ -27,9 +27,9 @@ export const POST: RequestHandler = async ({ request, params, locals, getClientA
 		const fields = fieldErrors(parsed.error);
 		return apiError(400, 'invalid_rating', Object.values(fields).join(' '), fields);
 	}
-	const result = await ratings.submitRating(locals.db, params.slug, parsed.data, {
-		address: getClientAddress()
-	});
+	const address = clientAddressOf(getClientAddress);
+	if (!address) return apiError(503, 'address_unavailable', ADDRESS_UNAVAILABLE);
+	const result = await ratings.submitRating(locals.db, params.slug, parsed.data, { address });
 	if (!result.ok) {
 		if (result.code === 'not_found') return apiError(404, 'not_found', result.message);
 		if (result.code === 'invalid')
