@@ -96,3 +96,31 @@ export function dateText(iso: string): string {
 export function inNameOrder(before: string, after: string): boolean {
 	return before <= after;
 }
+
+export interface Caution {
+	aspect: string;
+	low: number;
+	total: number;
+	text: string;
+}
+
+/** A list entry's `feedback` in the JSON API. */
+export interface FeedbackBrief {
+	count: number;
+	averageRating: number | null;
+	label: string;
+	effectivePercent: number | null;
+	weightedScore: number | null;
+	cautions: Caution[];
+	ratingsUnderReview: number;
+	methodology: string;
+}
+
+/** A profile's `feedback` in the JSON API. */
+export interface Feedback extends FeedbackBrief {
+	distribution: Record<'1' | '2' | '3' | '4' | '5', number>;
+	aspects: Record<string, { average: number | null; count: number }>;
+	recommend: { score: number; count: number; promoters: number; detractors: number } | null;
+	byCondition: { condition: string; count: number; effectivePercent: number }[];
+	medianPricePaid: Partial<Record<RouteCode, { median: number; count: number }>>;
+}

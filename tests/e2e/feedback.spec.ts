@@ -1,7 +1,14 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
+import { violations } from './axe';
 import { expect, test, type Api } from './fixtures';
-import { ROUTE_LABELS, priceText, type ApiProviderSummary, type RouteCode } from './domain';
+import {
+	ROUTE_LABELS,
+	priceText,
+	type ApiProviderSummary,
+	type Feedback,
+	type FeedbackBrief,
+	type RouteCode
+} from './domain';
 import { cardLinks, cards } from './pages';
 
 /**
@@ -12,32 +19,6 @@ import { cardLinks, cards } from './pages';
  * Like rating.spec.ts, each test that rates works on providers of its own slot and sends its own
  * client addresses as X-Forwarded-For.
  */
-
-interface Caution {
-	aspect: string;
-	low: number;
-	total: number;
-	text: string;
-}
-
-interface FeedbackBrief {
-	count: number;
-	averageRating: number | null;
-	label: string;
-	effectivePercent: number | null;
-	weightedScore: number | null;
-	cautions: Caution[];
-	ratingsUnderReview: number;
-	methodology: string;
-}
-
-interface Feedback extends FeedbackBrief {
-	distribution: Record<'1' | '2' | '3' | '4' | '5', number>;
-	aspects: Record<string, { average: number | null; count: number }>;
-	recommend: { score: number; count: number; promoters: number; detractors: number } | null;
-	byCondition: { condition: string; count: number; effectivePercent: number }[];
-	medianPricePaid: Partial<Record<RouteCode, { median: number; count: number }>>;
-}
 
 type Listed = ApiProviderSummary & { feedback: FeedbackBrief };
 
@@ -119,22 +100,6 @@ function expectOneDecimal(shown: string, value: number | null, what: string) {
 }
 
 const ratingsNoun = (n: number) => `${n} ${n === 1 ? 'rating' : 'ratings'}`;
-
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
-
-async function violations(page: Page) {
-	const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-	return results.violations.map((v) => ({
-		rule: v.id,
-		impact: v.impact,
-		help: v.help,
-		nodes: v.nodes.map((n) => ({
-			target: n.target.join(' '),
-			html: n.html,
-			why: n.failureSummary
-		}))
-	}));
-}
 
 function mapRegion(page: Page): Locator {
 	return page.locator('div.map[role="region"]');

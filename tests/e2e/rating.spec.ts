@@ -1,6 +1,6 @@
 import type { APIRequestContext, BrowserContext, Page, Request, Response } from '@playwright/test';
 import { expect, test, type Api } from './fixtures';
-import { ROUTE_CODES, type ApiProviderSummary, type RouteCode } from './domain';
+import { ROUTE_CODES, type ApiProviderSummary, type FeedbackBrief, type RouteCode } from './domain';
 
 /**
  * Patients rating a provider: the form with and without JavaScript, its errors, double submits,
@@ -8,23 +8,6 @@ import { ROUTE_CODES, type ApiProviderSummary, type RouteCode } from './domain';
  * and its own client addresses, sent as X-Forwarded-For (playwright.config.ts has the server
  * read the client address from that header), so the tests stay independent of each other.
  */
-
-interface Caution {
-	aspect: string;
-	low: number;
-	total: number;
-	text: string;
-}
-
-interface FeedbackBrief {
-	count: number;
-	averageRating: number | null;
-	label: string;
-	effectivePercent: number | null;
-	weightedScore: number | null;
-	cautions: Caution[];
-	ratingsUnderReview: number;
-}
 
 type Listed = ApiProviderSummary & { feedback: FeedbackBrief };
 
