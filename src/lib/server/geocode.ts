@@ -79,6 +79,13 @@ function build(): Index {
 	return { zips, cities, cityNames };
 }
 
+/** Builds the index ahead of the first search, off the request path (≈0.8 s once per process). */
+export function warmGeocoder(): void {
+	setImmediate(() => {
+		getIndex();
+	});
+}
+
 function getIndex(): Index {
 	index ??= build();
 	return index;

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { seedDemoIfEmpty } from '../demo';
+import { warmGeocoder } from '../geocode';
 import { warmMapCache } from '../map';
 import { openDatabase, type DatabaseHandle } from './index';
 
@@ -20,6 +21,7 @@ async function start(): Promise<DatabaseHandle> {
 		if (added) console.log(`Loaded ${added} demo providers into the embedded database.`);
 	}
 	warmMapCache(handle.db);
+	warmGeocoder();
 	return handle;
 }
 
