@@ -1,3 +1,4 @@
+import type { SessionUser } from '$lib/server/auth';
 import type { Database, DatabaseKind } from '$lib/server/db';
 
 declare global {
@@ -9,6 +10,8 @@ declare global {
 		interface Locals {
 			db: Database;
 			dbKind: DatabaseKind;
+			/** The signed-in admin or moderator, resolved once per request in hooks.server.ts. */
+			user: SessionUser | null;
 		}
 	}
 }

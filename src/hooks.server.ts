@@ -1,4 +1,5 @@
 import type { Handle, HandleServerError } from '@sveltejs/kit';
+import { SESSION_COOKIE, userForToken } from '$lib/server/auth';
 import { appDatabase } from '$lib/server/db/app';
 import { apiError } from '$lib/server/http';
 
@@ -19,10 +20,24 @@ export const handle: Handle = async ({ event, resolve }) => {
 			headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '30' }
 		});
 	}
+	const token = event.cookies.get(SESSION_COOKIE);
+	event.locals.user = token ? await userForToken(event.locals.db, token) : null;
+	if (token && !event.locals.user) event.cookies.delete(SESSION_COOKIE, { path: '/' });
+	// Everything under /admin but the sign-in page needs a session, actions included; each page
+	// and action still checks the role it needs (requireRole).
+	const path = event.url.pathname;
+	if (path.startsWith('/admin') && path !== '/admin/sign-in' && !event.locals.user) {
+		const next = encodeURIComponent(path + event.url.search);
+		return new Response(null, {
+			status: 303,
+			headers: { location: `/admin/sign-in?next=${next}` }
+		});
+	}
 	const response = await resolve(event);
 	// Keep searches (state, route, later ZIP codes) out of Referer headers sent to provider sites.
 	response.headers.set('referrer-policy', 'same-origin');
 	response.headers.set('x-content-type-options', 'nosniff');
+	if (path.startsWith('/admin')) response.headers.set('cache-control', 'no-store');
 	return response;
 };
 

@@ -4,6 +4,7 @@ import type { ConditionCode } from '../domain/conditions';
 import { summarize, type FeedbackSummary, type RatingFacts } from '../domain/feedback';
 import type { RouteCode } from '../domain/routes';
 import type { RatingInput } from '../schemas/rating';
+import * as audit from './audit';
 import { clientHashes } from './client-hash';
 import type { Database } from './db';
 import {
@@ -302,16 +303,20 @@ export async function recomputeFeedback(
 	return summary;
 }
 
-/** Moderation: publish, hold or hide one rating, and recompute in the same transaction. */
+/**
+ * Moderation: publish, hold or hide one rating, recompute, and (with an actor) record it in the
+ * audit log, all in one transaction.
+ */
 export async function setRatingStatus(
 	db: Database,
 	ratingId: number,
 	status: RatingStatus,
-	reason: string | null
+	reason: string | null,
+	actor?: { id: number }
 ): Promise<boolean> {
 	return db.transaction(async (tx) => {
 		const [rating] = await tx
-			.select({ providerId: ratings.providerId })
+			.select({ providerId: ratings.providerId, status: ratings.status })
 			.from(ratings)
 			.where(eq(ratings.id, ratingId));
 		if (!rating) return false;
@@ -327,8 +332,58 @@ export async function setRatingStatus(
 			})
 			.where(eq(ratings.id, ratingId));
 		await recomputeFeedback(tx, rating.providerId);
+		if (actor) {
+			await audit.record(tx, {
+				actorId: actor.id,
+				action: `rating.${status === 'published' ? 'publish' : status === 'hidden' ? 'hide' : 'hold'}`,
+				entityType: 'rating',
+				entityId: ratingId,
+				before: { status: rating.status },
+				after: { status },
+				reason
+			});
+		}
 		return true;
 	});
+}
+
+export interface HeldRating {
+	id: number;
+	providerSlug: string;
+	providerName: string;
+	overall: number;
+	support: number | null;
+	comment: string | null;
+	reason: string | null;
+	createdAt: Date;
+}
+
+/** The moderation queue: held ratings, oldest first. */
+export async function held(
+	db: Database,
+	limit = 50
+): Promise<{ total: number; items: HeldRating[] }> {
+	const where = eq(ratings.status, 'held');
+	const [[{ total }], rows] = await Promise.all([
+		db.select({ total: count() }).from(ratings).where(where),
+		db
+			.select({
+				id: ratings.id,
+				providerSlug: providers.slug,
+				providerName: providers.name,
+				overall: ratings.overall,
+				support: ratings.support,
+				comment: ratings.comment,
+				reason: ratings.moderationReason,
+				createdAt: ratings.createdAt
+			})
+			.from(ratings)
+			.innerJoin(providers, eq(providers.id, ratings.providerId))
+			.where(where)
+			.orderBy(ratings.createdAt, ratings.id)
+			.limit(limit)
+	]);
+	return { total, items: rows };
 }
 
 export interface FeedbackView {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { ensureFirstAdmin } from '../auth';
 import { seedDemoIfEmpty } from '../demo';
 import { warmGeocoder } from '../geocode';
 import { warmMapCache } from '../map';
@@ -20,6 +21,8 @@ async function start(): Promise<DatabaseHandle> {
 		const added = await seedDemoIfEmpty(handle.db);
 		if (added) console.log(`Loaded ${added} demo providers into the embedded database.`);
 	}
+	const admin = await ensureFirstAdmin(handle.db, process.env);
+	if (admin) console.log(`Created the first admin account (${admin.email}).`);
 	warmMapCache(handle.db);
 	warmGeocoder();
 	return handle;

@@ -1,0 +1,166 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { and, count, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { Database } from './db';
+import { sessions, users } from './db/schema';
+
+/**
+ * Admin and moderator accounts: argon2id password hashes, server-side sessions (the cookie holds a
+ * random token; the database only its SHA-256), so signing out and revoking work at once.
+ */
+
+export type Role = 'admin' | 'moderator';
+export const ROLES: readonly Role[] = ['admin', 'moderator'];
+
+export interface SessionUser {
+	id: number;
+	email: string;
+	role: Role;
+}
+
+export const SESSION_COOKIE = 'kd_session';
+export const SESSION_HOURS = 12;
+export const PASSWORD_MIN = 12;
+
+const ARGON2 = { // 2 = Algorithm.Argon2id (a const enum, which isolated modules cannot read).
+	algorithm: 2 as const, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+
+export function hashPassword(password: string): Promise<string> {
+	return hash(password, ARGON2);
+}
+
+/** A hash to verify against when the email is unknown, so both cases take the same time. */
+let decoy: Promise<string> | undefined;
+
+async function verifyPassword(stored: string | undefined, password: string): Promise<boolean> {
+	decoy ??= hashPassword(randomBytes(16).toString('hex'));
+	try {
+		return await verify(stored ?? (await decoy), password);
+	} catch {
+		return false;
+	}
+}
+
+const normaliseEmail = (email: string) => email.trim().toLowerCase();
+
+export async function createUser(
+	db: Database,
+	input: { email: string; password: string; role: Role }
+): Promise<SessionUser> {
+	if (input.password.length < PASSWORD_MIN) {
+		throw new Error(`The password must be at least ${PASSWORD_MIN} characters.`);
+	}
+	const [row] = await db
+		.insert(users)
+		.values({
+			email: normaliseEmail(input.email),
+			passwordHash: await hashPassword(input.password),
+			role: input.role
+		})
+		.returning({ id: users.id, email: users.email, role: users.role });
+	return { id: row.id, email: row.email, role: row.role as Role };
+}
+
+/** ADMIN_EMAIL + ADMIN_PASSWORD at start create the first admin, only while there is none. */
+export async function ensureFirstAdmin(
+	db: Database,
+	env: { ADMIN_EMAIL?: string; ADMIN_PASSWORD?: string }
+): Promise<SessionUser | null> {
+	if (!env.ADMIN_EMAIL || !env.ADMIN_PASSWORD) return null;
+	const [{ n }] = await db.select({ n: count() }).from(users).where(eq(users.role, 'admin'));
+	if (n > 0) return null;
+	return createUser(db, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, role: 'admin' });
+}
+
+const tokenId = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Five attempts per address and email every 15 minutes; then a clear wait. */
+const signInLimiter = new RateLimiterMemory({ points: 5, duration: 15 * 60 });
+
+export type SignInResult =
+	| { ok: true; token: string; user: SessionUser; expiresAt: Date }
+	| { ok: false; message: string; retryAfterSeconds?: number };
+
+export async function signIn(
+	db: Database,
+	email: string,
+	password: string,
+	clientKey: string
+): Promise<SignInResult> {
+	const address = normaliseEmail(email);
+	const key = createHash('sha256').update(`${clientKey}|${address}`).digest('hex');
+	try {
+		await signInLimiter.consume(key);
+	} catch (rejection) {
+		const seconds = Math.ceil(
+			((rejection as { msBeforeNext?: number }).msBeforeNext ?? 900_000) / 1000
+		);
+		return {
+			ok: false,
+			message: `Too many sign-in attempts. Please wait ${Math.ceil(seconds / 60)} minutes and try again.`,
+			retryAfterSeconds: seconds
+		};
+	}
+	const [user] = await db
+		.select()
+		.from(users)
+		.where(and(eq(sql`lower(${users.email})`, address), isNull(users.disabledAt)));
+	const valid = await verifyPassword(user?.passwordHash, password);
+	if (!user || !valid || !ROLES.includes(user.role as Role)) {
+		return { ok: false, message: 'That email and password do not match an account.' };
+	}
+	await signInLimiter.delete(key);
+	// A fresh token at every sign-in (no session fixation); expired sessions are swept here too.
+	const token = randomBytes(32).toString('base64url');
+	const expiresAt = new Date(Date.now() + SESSION_HOURS * 3_600_000);
+	await db.delete(sessions).where(lt(sessions.expiresAt, new Date()));
+	await db.insert(sessions).values({ id: tokenId(token), userId: user.id, expiresAt });
+	return {
+		ok: true,
+		token,
+		expiresAt,
+		user: { id: user.id, email: user.email, role: user.role as Role }
+	};
+}
+
+export async function userForToken(db: Database, token: string): Promise<SessionUser | null> {
+	const [row] = await db
+		.select({ id: users.id, email: users.email, role: users.role })
+		.from(sessions)
+		.innerJoin(users, eq(users.id, sessions.userId))
+		.where(
+			and(
+				eq(sessions.id, tokenId(token)),
+				gt(sessions.expiresAt, new Date()),
+				isNull(users.disabledAt)
+			)
+		);
+	return row && ROLES.includes(row.role as Role) ? { ...row, role: row.role as Role } : null;
+}
+
+export async function signOut(db: Database, token: string): Promise<void> {
+	await db.delete(sessions).where(eq(sessions.id, tokenId(token)));
+}
+
+/** Ends every session of a user (password change, disabling an account). */
+export async function revokeSessions(db: Database, userId: number): Promise<void> {
+	await db.delete(sessions).where(eq(sessions.userId, userId));
+}
+
+/** For routes and actions: the signed-in user with one of `roles`, or a redirect / 403. */
+export function requireRole(event: RequestEvent, roles: readonly Role[] = ROLES): SessionUser {
+	const user = event.locals.user;
+	if (!user) {
+		const next = encodeURIComponent(event.url.pathname + event.url.search);
+		redirect(303, `/admin/sign-in?next=${next}`);
+	}
+	if (!roles.includes(user.role)) {
+		error(403, {
+			message: 'Your account cannot do this. Ask an admin if you need access.',
+			code: 'forbidden'
+		});
+	}
+	return user;
+}

@@ -1,0 +1,28 @@
+import { fail } from '@sveltejs/kit';
+import { requireRole } from '$lib/server/auth';
+import * as ratings from '$lib/server/ratings';
+import { moderationSchema } from '$lib/schemas/admin';
+import { fieldErrors } from '$lib/schemas/errors';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requireRole(event);
+	return { queue: await ratings.held(event.locals.db) };
+};
+
+function decide(status: 'published' | 'hidden'): NonNullable<Actions[string]> {
+	return async (event) => {
+		const user = requireRole(event);
+		const parsed = moderationSchema.safeParse(Object.fromEntries(await event.request.formData()));
+		if (!parsed.success) return fail(400, { errors: fieldErrors(parsed.error) });
+		const { ratingId, reason } = parsed.data;
+		if (status === 'hidden' && !reason) {
+			return fail(400, { ratingId, errors: { reason: 'Give a reason for hiding a rating.' } });
+		}
+		const found = await ratings.setRatingStatus(event.locals.db, ratingId, status, reason, user);
+		if (!found) return fail(404, { errors: { form: 'That rating no longer exists.' } });
+		return { done: { ratingId, status } };
+	};
+}
+
+export const actions: Actions = { publish: decide('published'), hide: decide('hidden') };

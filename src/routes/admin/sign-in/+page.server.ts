@@ -1,0 +1,37 @@
+import { fail, redirect } from '@sveltejs/kit';
+import * as auth from '$lib/server/auth';
+import { ADDRESS_UNAVAILABLE, clientAddressOf } from '$lib/server/http';
+import { fieldErrors } from '$lib/schemas/errors';
+import { safeNext, signInSchema } from '$lib/schemas/admin';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	if (locals.user) redirect(303, safeNext(url.searchParams.get('next')));
+	return { next: safeNext(url.searchParams.get('next')) };
+};
+
+export const actions: Actions = {
+	default: async ({ request, locals, cookies, url, getClientAddress }) => {
+		const form = await request.formData();
+		const email = String(form.get('email') ?? '');
+		const parsed = signInSchema.safeParse({ email, password: form.get('password') ?? undefined });
+		if (!parsed.success) return fail(400, { email, errors: fieldErrors(parsed.error) });
+		const address = clientAddressOf(getClientAddress);
+		if (!address) return fail(503, { email, errors: { form: ADDRESS_UNAVAILABLE } });
+		const result = await auth.signIn(locals.db, parsed.data.email, parsed.data.password, address);
+		if (!result.ok) {
+			return fail(result.retryAfterSeconds ? 429 : 400, {
+				email,
+				errors: { form: result.message }
+			});
+		}
+		cookies.set(auth.SESSION_COOKIE, result.token, {
+			path: '/',
+			httpOnly: true,
+			sameSite: 'lax',
+			secure: url.protocol === 'https:',
+			expires: result.expiresAt
+		});
+		redirect(303, safeNext(String(form.get('next') ?? url.searchParams.get('next') ?? '')));
+	}
+};
