@@ -24,8 +24,13 @@ export const SESSION_COOKIE = 'kd_session';
 export const SESSION_HOURS = 12;
 export const PASSWORD_MIN = 12;
 
-const ARGON2 = { // 2 = Algorithm.Argon2id (a const enum, which isolated modules cannot read).
-	algorithm: 2 as const, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+const ARGON2 = {
+	// 2 = Algorithm.Argon2id (a const enum, which isolated modules cannot read).
+	algorithm: 2 as const,
+	memoryCost: 19_456,
+	timeCost: 2,
+	parallelism: 1
+};
 
 export function hashPassword(password: string): Promise<string> {
 	return hash(password, ARGON2);
