@@ -2,7 +2,14 @@ import { violations } from './axe';
 import { expect, test } from './fixtures';
 
 test.describe('accessibility (axe, WCAG 2.0/2.1/2.2 A and AA)', () => {
-	for (const path of ['/', '/?near=Austin%2C+TX&radius=100', '/states', '/states/tx']) {
+	for (const path of [
+		'/',
+		'/?near=Austin%2C+TX&radius=100',
+		'/states',
+		'/states/tx',
+		'/methodology',
+		'/moderation-policy'
+	]) {
 		test(`${path} has no violations`, async ({ page }) => {
 			await page.goto(path);
 			expect(await violations(page)).toEqual([]);

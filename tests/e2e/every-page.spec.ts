@@ -1,7 +1,15 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 
-const mainPages = ['/', '/states', '/states/tx', '/about', '/privacy'];
+const mainPages = [
+	'/',
+	'/states',
+	'/states/tx',
+	'/about',
+	'/privacy',
+	'/methodology',
+	'/moderation-policy'
+];
 
 test.describe('on every main page', () => {
 	const check = async (page: Page, path: string) => {
@@ -18,6 +26,10 @@ test.describe('on every main page', () => {
 		await expect(footer).toContainText('Not medical advice');
 		await expect(footer.getByRole('link', { name: 'About' })).toHaveAttribute('href', '/about');
 		await expect(footer.getByRole('link', { name: 'Privacy' })).toHaveAttribute('href', '/privacy');
+		await expect(footer.getByRole('link', { name: 'Moderation policy' })).toHaveAttribute(
+			'href',
+			'/moderation-policy'
+		);
 	};
 
 	for (const path of mainPages) {
