@@ -8,19 +8,25 @@ test.describe('the moderators’ area', () => {
 	test.use({ extraHTTPHeaders: { 'x-forwarded-for': '10.250.0.1' } });
 
 	test('is closed to anonymous visitors, pages and actions alike', async ({ page, request }) => {
-		for (const path of ['/admin', '/admin/ratings']) {
+		for (const path of ['/admin', '/admin/ratings', '/admin/reports']) {
 			await page.goto(path);
 			await expect(page).toHaveURL(`/admin/sign-in?next=${encodeURIComponent(path)}`);
 			await expect(page.getByRole('heading', { level: 1 })).toHaveText('Moderator sign-in');
 		}
 		// A moderation action posted without a session is never run.
-		const response = await request.post('/admin/ratings?/publish', {
-			form: { ratingId: '1' },
-			headers: { origin: new URL(page.url()).origin },
-			maxRedirects: 0
-		});
-		expect(response.status()).toBe(303);
-		expect(response.headers()['location']).toMatch(/^\/admin\/sign-in\?next=/);
+		for (const action of [
+			'/admin/ratings?/publish',
+			'/admin/ratings?/hide',
+			'/admin/reports?/resolve'
+		]) {
+			const response = await request.post(action, {
+				form: { ratingId: '1', reportId: '1', resolution: 'x' },
+				headers: { origin: new URL(page.url()).origin },
+				maxRedirects: 0
+			});
+			expect(response.status(), action).toBe(303);
+			expect(response.headers()['location']).toMatch(/^\/admin\/sign-in\?next=/);
+		}
 	});
 
 	test('signs in with the right password only, then signs out for good', async ({

@@ -26,6 +26,7 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
 		provider,
 		comments: { ...comments, page: commentsPage, perPage: ratings.COMMENTS_PER_PAGE },
 		editorial,
-		rated
+		rated,
+		reported: url.searchParams.get('reported') === '1'
 	};
 };

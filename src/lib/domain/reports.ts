@@ -1,0 +1,20 @@
+/** What a visitor can report about a listing. */
+export const REPORT_REASONS = [
+	{ code: 'closed', label: 'The provider has closed' },
+	{ code: 'wrong_phone', label: 'The phone number is wrong' },
+	{ code: 'wrong_address', label: 'The address is wrong' },
+	{ code: 'wrong_prices', label: 'The prices are wrong' },
+	{ code: 'route_discontinued', label: 'A listed treatment is no longer offered' },
+	{ code: 'other', label: 'Something else' }
+] as const;
+
+export type ReportReason = (typeof REPORT_REASONS)[number]['code'];
+
+export const REPORT_REASON_CODES = REPORT_REASONS.map((r) => r.code) as [
+	ReportReason,
+	...ReportReason[]
+];
+
+export function reportReasonLabel(code: string): string {
+	return REPORT_REASONS.find((r) => r.code === code)?.label ?? code;
+}

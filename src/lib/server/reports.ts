@@ -1,0 +1,137 @@
+import { and, eq } from 'drizzle-orm';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { ReportInput } from '../schemas/report';
+import * as audit from './audit';
+import { clientHashes } from './client-hash';
+import type { Database } from './db';
+import { problemReports, providers } from './db/schema';
+
+const limiter = new RateLimiterMemory({ points: 10, duration: 3600 });
+
+export type ReportResult =
+	{ ok: true; id: number } | { ok: false; code: 'not_found' | 'rate_limited'; message: string };
+
+/** A visitor's report that a listing is out of date. The address is kept only as a keyed hash. */
+export async function submitReport(
+	db: Database,
+	slug: string,
+	input: ReportInput,
+	client: { address: string }
+): Promise<ReportResult> {
+	const [provider] = await db
+		.select({ id: providers.id })
+		.from(providers)
+		.where(and(eq(providers.slug, slug), eq(providers.status, 'published')));
+	if (!provider)
+		return {
+			ok: false,
+			code: 'not_found',
+			message: `No published provider has the slug “${slug}”.`
+		};
+	const { current } = await clientHashes(db, client.address);
+	try {
+		await limiter.consume(current);
+	} catch {
+		return {
+			ok: false,
+			code: 'rate_limited',
+			message: 'You have sent many reports in the last hour. Please try again later.'
+		};
+	}
+	const [row] = await db
+		.insert(problemReports)
+		.values({
+			providerId: provider.id,
+			reason: input.reason,
+			note: input.note,
+			clientHash: current
+		})
+		.returning({ id: problemReports.id });
+	return { ok: true, id: row.id };
+}
+
+export interface OpenReport {
+	id: number;
+	reason: string;
+	note: string | null;
+	createdAt: Date;
+	providerSlug: string;
+	providerName: string;
+	lastVerifiedAt: Date | null;
+}
+
+export async function openReports(db: Database): Promise<OpenReport[]> {
+	return db
+		.select({
+			id: problemReports.id,
+			reason: problemReports.reason,
+			note: problemReports.note,
+			createdAt: problemReports.createdAt,
+			providerSlug: providers.slug,
+			providerName: providers.name,
+			lastVerifiedAt: providers.lastVerifiedAt
+		})
+		.from(problemReports)
+		.innerJoin(providers, eq(providers.id, problemReports.providerId))
+		.where(eq(problemReports.status, 'open'))
+		.orderBy(problemReports.createdAt, problemReports.id);
+}
+
+/**
+ * Closes a report as resolved or dismissed, optionally marking the listing verified now, with
+ * both changes in the audit log, in one transaction. False when the report is not open.
+ */
+export async function closeReport(
+	db: Database,
+	reportId: number,
+	decision: { status: 'resolved' | 'dismissed'; resolution: string; markVerified: boolean },
+	actor: { id: number }
+): Promise<boolean> {
+	return db.transaction(async (tx) => {
+		const [report] = await tx
+			.select()
+			.from(problemReports)
+			.where(and(eq(problemReports.id, reportId), eq(problemReports.status, 'open')))
+			.for('update');
+		if (!report) return false;
+		const now = new Date();
+		await tx
+			.update(problemReports)
+			.set({
+				status: decision.status,
+				resolution: decision.resolution,
+				resolvedBy: actor.id,
+				resolvedAt: now
+			})
+			.where(eq(problemReports.id, reportId));
+		await audit.record(tx, {
+			actorId: actor.id,
+			action: `report.${decision.status === 'resolved' ? 'resolve' : 'dismiss'}`,
+			entityType: 'problem_report',
+			entityId: reportId,
+			before: { status: 'open' },
+			after: { status: decision.status },
+			reason: decision.resolution
+		});
+		if (decision.markVerified) {
+			const [before] = await tx
+				.select({ lastVerifiedAt: providers.lastVerifiedAt })
+				.from(providers)
+				.where(eq(providers.id, report.providerId));
+			await tx
+				.update(providers)
+				.set({ lastVerifiedAt: now, updatedAt: now })
+				.where(eq(providers.id, report.providerId));
+			await audit.record(tx, {
+				actorId: actor.id,
+				action: 'provider.verify',
+				entityType: 'provider',
+				entityId: report.providerId,
+				before: { lastVerifiedAt: before?.lastVerifiedAt ?? null },
+				after: { lastVerifiedAt: now },
+				reason: `While closing problem report ${reportId}`
+			});
+		}
+		return true;
+	});
+}
