@@ -335,6 +335,17 @@ export async function search(db: Database, filters: ProviderFilters): Promise<Se
 	return { total, results: await attachOffers(db, rows) };
 }
 
+/** The id of the published provider with this slug, or null: what patients may rate or report. */
+export async function publishedId(db: Database, slug: string): Promise<number | null> {
+	const [row] = await db
+		.select({ id: providers.id })
+		.from(providers)
+		.where(and(eq(providers.slug, slug), published));
+	return row?.id ?? null;
+}
+
+export const notPublished = (slug: string) => `No published provider has the slug “${slug}”.`;
+
 /** The published profile, or null. */
 export async function getBySlug(db: Database, slug: string): Promise<ProviderProfile | null> {
 	const [row] = await db

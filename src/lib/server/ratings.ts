@@ -7,6 +7,7 @@ import type { RatingInput } from '../schemas/rating';
 import * as audit from './audit';
 import { clientHashes } from './client-hash';
 import type { Database } from './db';
+import { notPublished, publishedId } from './providers';
 import {
 	providerFeedback,
 	providerRoutes,
@@ -73,16 +74,9 @@ export async function submitRating(
 ): Promise<SubmitResult> {
 	const limits = options.limits ?? defaultLimits();
 	const now = options.now ?? new Date();
-	const [provider] = await db
-		.select({ id: providers.id })
-		.from(providers)
-		.where(and(eq(providers.slug, slug), eq(providers.status, 'published')));
-	if (!provider)
-		return {
-			ok: false,
-			code: 'not_found',
-			message: `No published provider has the slug “${slug}”.`
-		};
+	const providerId = await publishedId(db, slug);
+	if (providerId === null) return { ok: false, code: 'not_found', message: notPublished(slug) };
+	const provider = { id: providerId };
 
 	const replay = await byIdempotencyKey(db, input.idempotencyKey);
 	if (replay) return replayResult(replay, provider.id);

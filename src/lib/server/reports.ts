@@ -4,6 +4,7 @@ import type { ReportInput } from '../schemas/report';
 import * as audit from './audit';
 import { clientHashes } from './client-hash';
 import type { Database } from './db';
+import { notPublished, publishedId } from './providers';
 import { problemReports, providers } from './db/schema';
 
 const limiter = new RateLimiterMemory({ points: 10, duration: 3600 });
@@ -18,16 +19,9 @@ export async function submitReport(
 	input: ReportInput,
 	client: { address: string }
 ): Promise<ReportResult> {
-	const [provider] = await db
-		.select({ id: providers.id })
-		.from(providers)
-		.where(and(eq(providers.slug, slug), eq(providers.status, 'published')));
-	if (!provider)
-		return {
-			ok: false,
-			code: 'not_found',
-			message: `No published provider has the slug “${slug}”.`
-		};
+	const providerId = await publishedId(db, slug);
+	if (providerId === null) return { ok: false, code: 'not_found', message: notPublished(slug) };
+	const provider = { id: providerId };
 	const { current } = await clientHashes(db, client.address);
 	try {
 		await limiter.consume(current);
