@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { ConditionCode } from '../domain/conditions';
 import { summarize, type FeedbackSummary, type RatingFacts } from '../domain/feedback';
@@ -209,7 +209,9 @@ export async function submitRating(
 					and(
 						eq(ratings.providerId, provider.id),
 						eq(ratings.status, 'published'),
-						gt(ratings.createdAt, new Date(now.getTime() - HOUR))
+						gt(ratings.createdAt, new Date(now.getTime() - HOUR)),
+						// A moderator's decision stands; only automatic publications are re-held.
+						isNull(ratings.moderatedAt)
 					)
 				);
 		}
@@ -322,6 +324,7 @@ export async function setRatingStatus(
 			.set({
 				status,
 				moderationReason: reason,
+				...(actor ? { moderatedBy: actor.id, moderatedAt: new Date() } : {}),
 				...(status === 'published' ? { publishedAt: new Date() } : {})
 			})
 			.where(eq(ratings.id, ratingId));

@@ -179,6 +179,11 @@ export const ratings = pgTable(
 		clientHash: text('client_hash'),
 		idempotencyKey: text('idempotency_key'),
 		moderationReason: text('moderation_reason'),
+		/** Set when a moderator decides; automatic holds never override a moderator's decision. */
+		moderatedBy: integer('moderated_by').references((): AnyPgColumn => users.id, {
+			onDelete: 'set null'
+		}),
+		moderatedAt: timestamp('moderated_at', { withTimezone: true }),
 		createdAt: createdAt(),
 		publishedAt: timestamp('published_at', { withTimezone: true })
 	},
@@ -299,6 +304,8 @@ export const problemReports = pgTable(
 		providerId: integer('provider_id')
 			.notNull()
 			.references(() => providers.id, { onDelete: 'cascade' }),
+		/** Set when the report is about one patient rating rather than the listing. */
+		ratingId: integer('rating_id').references(() => ratings.id, { onDelete: 'cascade' }),
 		/** closed | wrong_phone | wrong_address | wrong_prices | route_discontinued | other */
 		reason: text('reason').notNull(),
 		note: text('note'),
@@ -309,7 +316,10 @@ export const problemReports = pgTable(
 		resolvedAt: timestamp('resolved_at', { withTimezone: true }),
 		createdAt: createdAt()
 	},
-	(t) => [index('problem_reports_status_idx').on(t.status, t.createdAt)]
+	(t) => [
+		index('problem_reports_status_idx').on(t.status, t.createdAt),
+		index('problem_reports_rating_idx').on(t.ratingId)
+	]
 );
 
 // People and sessions ----------------------------------------------------------------------
