@@ -3,6 +3,7 @@ import type { ConditionCode } from '../domain/conditions';
 import type { ProviderKind } from '../domain/kinds';
 import { summarize, type RatingFacts } from '../domain/feedback';
 import { mulberry32 } from '../domain/random';
+import { slugify } from '../domain/slug';
 import type { RouteCode } from '../domain/routes';
 import { STATE_CODES, type StateCode } from '../domain/states';
 import type { Database } from './db';
@@ -255,14 +256,6 @@ type Rng = ReturnType<typeof prng>;
 
 function roundTo(value: number, step: number) {
 	return Math.round(value / step) * step;
-}
-
-function slugify(text: string) {
-	return text
-		.toLowerCase()
-		.normalize('NFKD')
-		.replace(/[^a-z0-9]+/g, '-')
-		.replace(/^-|-$/g, '');
 }
 
 function priced(

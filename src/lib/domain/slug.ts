@@ -1,0 +1,13 @@
+/** URL-safe lower-case words joined by hyphens: "Dr. Ana Ruiz, Austin" → "dr-ana-ruiz-austin". */
+export function slugify(text: string): string {
+	return text
+		.normalize('NFKD')
+		.replace(/[\u0300-\u036f]/g, '')
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/^-|-$/g, '')
+		.slice(0, 80)
+		.replace(/-$/, '');
+}
+
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
