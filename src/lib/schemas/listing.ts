@@ -80,9 +80,17 @@ const routeOffer = z
 		priceMin: dollars('the lowest price per session', 100_000),
 		priceMax: dollars('the highest price per session', 100_000),
 		seriesPrice: dollars('the series price', 1_000_000),
-		notes: optionalText(300, 'the notes')
+		notes: optionalText(300, 'the notes'),
+		/** Set by nestListing when prices were typed for a route left unticked. */
+		unticked: z.literal(true).optional()
 	})
 	.superRefine((r, ctx) => {
+		if (r.unticked) {
+			ctx.addIssue({
+				code: 'custom',
+				message: 'Tick this treatment if you offer it, or clear its prices and notes.'
+			});
+		}
 		if (r.priceMin !== undefined && r.priceMax !== undefined && r.priceMin > r.priceMax) {
 			ctx.addIssue({
 				code: 'custom',
@@ -99,10 +107,10 @@ const routeOffers = z
 		error: 'Choose the treatments you offer.'
 	})
 	.transform((record) =>
-		ROUTES.filter((r) => record[r.code] !== undefined).map((r) => ({
-			code: r.code as RouteCode,
-			...(record[r.code] as RouteOfferInput)
-		}))
+		ROUTES.filter((r) => record[r.code] !== undefined).map((r) => {
+			const { unticked: _, ...offer } = record[r.code] as RouteOfferInput;
+			return { code: r.code as RouteCode, ...offer };
+		})
 	)
 	.refine((list) => list.length > 0, 'Choose at least one treatment you offer.');
 
@@ -235,14 +243,15 @@ export function listingFormValues(form: FormData): {
 export function nestListing(flat: Record<string, string | string[]>): Record<string, unknown> {
 	const listing: Record<string, unknown> = {};
 	const rest: Record<string, unknown> = {};
-	const routes: Record<string, Record<string, string>> = {};
+	const routes: Record<string, Record<string, unknown>> = {};
 	for (const code of ROUTE_CODES) {
-		if (flat[`routes.${code}`] === undefined) continue;
-		routes[code] = {};
+		const offer: Record<string, unknown> = {};
 		for (const field of ['priceMin', 'priceMax', 'seriesPrice', 'notes']) {
 			const value = flat[`routes.${code}.${field}`];
-			if (typeof value === 'string') routes[code][field] = value;
+			if (typeof value === 'string' && value.trim() !== '') offer[field] = value;
 		}
+		if (flat[`routes.${code}`] !== undefined) routes[code] = offer;
+		else if (Object.keys(offer).length) routes[code] = { ...offer, unticked: true };
 	}
 	for (const [key, value] of Object.entries(flat)) {
 		if (key.startsWith('routes.')) continue;

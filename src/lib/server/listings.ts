@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, ne, sql } from 'drizzle-orm';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { CONDITION_CODES, type ConditionCode } from '../domain/conditions';
 import type { ProviderKind, ProviderStatus } from '../domain/kinds';
@@ -659,4 +659,24 @@ export async function changeProvider(
 	});
 	if (found) invalidateMapCache();
 	return found;
+}
+
+/** Days a decided request keeps the requester's name and email (for follow-up questions). */
+export const CONTACT_RETENTION_DAYS = 90;
+
+/** Erases the private contact details of requests decided more than 90 days ago. */
+export async function eraseOldContacts(db: Database, now = new Date()): Promise<number> {
+	const cutoff = new Date(now.getTime() - CONTACT_RETENTION_DAYS * 86_400_000);
+	const erased = await db
+		.update(listingRequests)
+		.set({ contactName: '', contactEmail: '' })
+		.where(
+			and(
+				ne(listingRequests.status, 'pending'),
+				lt(listingRequests.decidedAt, cutoff),
+				ne(listingRequests.contactEmail, '')
+			)
+		)
+		.returning({ id: listingRequests.id });
+	return erased.length;
 }

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { ensureFirstAdmin } from '../auth';
 import { seedDemoIfEmpty } from '../demo';
 import { warmGeocoder } from '../geocode';
+import { eraseOldContacts } from '../listings';
 import { warmMapCache } from '../map';
 import { openDatabase, type DatabaseHandle } from './index';
 
@@ -23,6 +24,7 @@ async function start(): Promise<DatabaseHandle> {
 	}
 	const admin = await ensureFirstAdmin(handle.db, process.env);
 	if (admin) console.log(`Created the first admin account (${admin.email}).`);
+	await eraseOldContacts(handle.db);
 	warmMapCache(handle.db);
 	warmGeocoder();
 	return handle;
