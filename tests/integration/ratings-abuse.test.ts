@@ -11,6 +11,7 @@ import {
 	type Limits,
 	type SubmitResult
 } from '$lib/server/ratings';
+import { createUser } from '$lib/server/auth';
 import { describeEachDatabase } from '../helpers/databases';
 import { insertProvider, slugFor, type ProviderFixture } from '../helpers/fixtures';
 
@@ -90,7 +91,8 @@ describeEachDatabase('ratings abuse', (ctx) => {
 		'Race Spread 3',
 		'Race Spread 4',
 		'Race Spread 5',
-		'Route Clinic'
+		'Route Clinic',
+		'Moderated Clinic'
 	].map((name) => ({ name, kinds: ['clinic'], state: 'TX', routes: ['iv'] }));
 	FIXTURES.push({ name: 'Pending Clinic', kinds: ['clinic'], state: 'TX', status: 'pending' });
 	const ids = new Map<string, number>();
@@ -338,6 +340,40 @@ describeEachDatabase('ratings abuse', (ctx) => {
 			expect(
 				await submit('Route Clinic', rating({ overall: 4, route: 'iv' }), address, now, limits({}))
 			).toMatchObject({ ok: true, status: 'published' });
+		});
+	});
+
+	it('a flood never re-holds a rating a moderator has published', async () => {
+		const moderator = await createUser(ctx.db, {
+			email: 'abuse-moderator@example.org',
+			password: 'a long enough password',
+			role: 'moderator'
+		});
+		const burst = limits({ burstPerProviderPerHour: 2 });
+		const t0 = new Date('2025-08-01T10:00:00.000Z');
+		const at = (minutes: number) => new Date(t0.getTime() + minutes * MINUTE);
+		const first = okId(
+			await submit('Moderated Clinic', rating({ overall: 5 }), newAddress(), at(0), burst)
+		);
+		okId(await submit('Moderated Clinic', rating({ overall: 4 }), newAddress(), at(1), burst));
+		// The third within the hour is a burst: all three are held.
+		okId(await submit('Moderated Clinic', rating({ overall: 1 }), newAddress(), at(2), burst));
+		expect(await rowsOf(ctx.db, id('Moderated Clinic'), 'published')).toBe(0);
+
+		expect(await setRatingStatus(ctx.db, first, 'published', null, moderator)).toBe(true);
+		expect(await storedFeedback(ctx.db, id('Moderated Clinic'))).toMatchObject({
+			ratingCount: 1,
+			overallMean: 5,
+			heldCount: 2
+		});
+		// More flood within the same hour: the moderator's decision stands.
+		okId(await submit('Moderated Clinic', rating({ overall: 1 }), newAddress(), at(3), burst));
+		const [kept] = await ctx.db.select().from(ratings).where(eq(ratings.id, first));
+		expect(kept).toMatchObject({ status: 'published', moderatedBy: moderator.id });
+		expect(await storedFeedback(ctx.db, id('Moderated Clinic'))).toMatchObject({
+			ratingCount: 1,
+			overallMean: 5,
+			heldCount: 3
 		});
 	});
 });
