@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+export const AUDIT_PAGE_SIZE = 50;
+export const MAX_AUDIT_PAGE = 100_000;
+
+/** Entity types the app writes; the filter also accepts any other well-formed name. */
+export const AUDIT_ENTITY_TYPES = [
+	'annotation',
+	'listing_request',
+	'problem_report',
+	'provider',
+	'rating',
+	'user'
+] as const;
+
+/** Stands for entries written by the app itself (no signed-in actor). */
+export const SYSTEM_ACTOR = 'system';
+
+const day = (field: string) =>
+	z
+		.string()
+		.trim()
+		.regex(/^\d{4}-\d{2}-\d{2}$/, `${field} must be a date written YYYY-MM-DD.`)
+		.refine((value) => {
+			const date = new Date(`${value}T00:00:00Z`);
+			return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+		}, `${field} is not a real date.`);
+
+/** The audit log browser's GET form. Blank fields are dropped by parseQuery before this runs. */
+export const auditFilterSchema = z
+	.object({
+		actor: z
+			.string()
+			.trim()
+			.regex(/^(\d{1,9}|system)$/, 'Choose an actor from the list.')
+			.transform((v) => (v === SYSTEM_ACTOR ? SYSTEM_ACTOR : Number(v)))
+			.optional(),
+		action: z
+			.string()
+			.trim()
+			.regex(/^[a-z][a-z_]*(\.[a-z][a-z_]*)*$/, 'Choose an action from the list.')
+			.max(100, 'Choose an action from the list.')
+			.optional(),
+		entityType: z
+			.string()
+			.trim()
+			.regex(/^[a-z][a-z_]*$/, 'Choose an entity type from the list.')
+			.max(100, 'Choose an entity type from the list.')
+			.optional(),
+		entityId: z.string().trim().max(100, 'Entity ids are at most 100 characters.').optional(),
+		from: day('The “from” date').optional(),
+		to: day('The “to” date').optional(),
+		page: z
+			.string()
+			.trim()
+			.regex(/^\d+$/, 'The page must be a whole number.')
+			.transform(Number)
+			.pipe(
+				z
+					.number()
+					.min(1, 'The page must be 1 or more.')
+					.max(MAX_AUDIT_PAGE, `The page must be at most ${MAX_AUDIT_PAGE}.`)
+			)
+			.default(1)
+	})
+	.refine((f) => !f.from || !f.to || f.from <= f.to, {
+		path: ['to'],
+		message: 'The “to” date must be on or after the “from” date.'
+	});
+
+export type AuditFilters = z.output<typeof auditFilterSchema>;

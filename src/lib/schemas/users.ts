@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/** The roles an admin can give; 'provider' accounts are not staff and are not managed here. */
+export const STAFF_ROLES = ['admin', 'moderator'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/** Mirrors PASSWORD_MIN in $lib/server/auth, which this shared module cannot import. */
+export const PASSWORD_MIN_LENGTH = 12;
+/** argon2 hashes any length, but a cap keeps one request from costing seconds. */
+export const PASSWORD_MAX_LENGTH = 200;
+
+const userId = z.coerce
+	.number({ error: 'Missing account.' })
+	.int('Missing account.')
+	.positive('Missing account.');
+
+const role = z.enum(STAFF_ROLES, { error: 'Choose admin or moderator.' });
+
+const password = z
+	.string({ error: 'Enter a password.' })
+	.min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
+	.max(PASSWORD_MAX_LENGTH, `Use ${PASSWORD_MAX_LENGTH} characters or fewer.`);
+
+export const createUserSchema = z.object({
+	email: z
+		.string({ error: 'Enter an email address.' })
+		.trim()
+		.toLowerCase()
+		.min(1, 'Enter an email address.')
+		.max(254, 'Use an email address of 254 characters or fewer.')
+		.email('Enter an email address like name@example.org.'),
+	role,
+	password
+});
+
+export const changeRoleSchema = z.object({ userId, role });
+export const userIdSchema = z.object({ userId });
+export const setPasswordSchema = z.object({ userId, password });
+
+export type CreateUserInput = z.output<typeof createUserSchema>;
