@@ -49,6 +49,7 @@ export interface OpenReport {
 	reason: string;
 	note: string | null;
 	createdAt: Date;
+	providerId: number;
 	providerSlug: string;
 	providerName: string;
 	lastVerifiedAt: Date | null;
@@ -61,6 +62,7 @@ export async function openReports(db: Database): Promise<OpenReport[]> {
 			reason: problemReports.reason,
 			note: problemReports.note,
 			createdAt: problemReports.createdAt,
+			providerId: providers.id,
 			providerSlug: providers.slug,
 			providerName: providers.name,
 			lastVerifiedAt: providers.lastVerifiedAt

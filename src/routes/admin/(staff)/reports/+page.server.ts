@@ -1,8 +1,10 @@
 import { fail } from '@sveltejs/kit';
 import { requireRole } from '$lib/server/auth';
+import * as listings from '$lib/server/listings';
+import * as providerAdmin from '$lib/server/provider-admin';
 import * as reports from '$lib/server/reports';
 import { fieldErrors } from '$lib/schemas/errors';
-import { resolveReportSchema } from '$lib/schemas/report';
+import { closeReportSchema } from '$lib/schemas/provider-admin';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -13,20 +15,46 @@ export const load: PageServerLoad = async (event) => {
 function close(status: 'resolved' | 'dismissed'): NonNullable<Actions[string]> {
 	return async (event) => {
 		const user = requireRole(event);
+		const { db } = event.locals;
 		const form = Object.fromEntries(await event.request.formData());
-		const parsed = resolveReportSchema.safeParse(form);
+		const values = {
+			resolution: String(form.resolution ?? ''),
+			markVerified: form.markVerified === 'on' ? 'on' : undefined,
+			suspend: form.suspend === 'on' ? 'on' : undefined
+		};
+		const parsed = closeReportSchema.safeParse(form);
 		if (!parsed.success) {
-			return fail(400, { reportId: Number(form.reportId), errors: fieldErrors(parsed.error) });
+			return fail(400, {
+				reportId: Number(form.reportId),
+				values,
+				errors: fieldErrors(parsed.error)
+			});
 		}
-		const { reportId, resolution, markVerified } = parsed.data;
+		const { reportId, resolution, markVerified, suspend } = parsed.data;
+		if (suspend && status === 'dismissed') {
+			return fail(400, {
+				reportId,
+				values,
+				errors: {
+					suspend:
+						'Dismissing leaves the listing as it is: choose Resolve to suspend it, or untick “Suspend the listing”.'
+				}
+			});
+		}
+		const provider = await providerAdmin.reportedProvider(db, reportId);
 		const done = await reports.closeReport(
-			event.locals.db,
+			db,
 			reportId,
 			{ status, resolution, markVerified },
 			user
 		);
-		if (!done) return fail(404, { reportId, errors: { form: 'That report is already closed.' } });
-		return { done: { reportId, status } };
+		if (!done || !provider) {
+			return fail(404, { reportId, errors: { form: 'That report is already closed.' } });
+		}
+		if (suspend && provider.status !== 'suspended') {
+			await listings.changeProvider(db, provider.id, { status: 'suspended' }, resolution, user);
+		}
+		return { done: { reportId, status, suspended: suspend } };
 	};
 }
 

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { PROVIDER_STATUSES } from '../domain/kinds';
+import { toStateCode } from '../domain/states';
+import { checkbox, cleanText, optionalText, requiredText } from './fields';
+import { resolveReportSchema } from './report';
+
+/** Schemas of the moderators' provider pages: the search form, status changes, annotations. */
+
+export const PROVIDER_PAGE_SIZE = 50;
+export const MAX_PROVIDER_PAGE = 100_000;
+export const SEARCH_TEXT_MAX = 100;
+export const ANNOTATION_TITLE_MAX = 120;
+export const ANNOTATION_BODY_MAX = 2000;
+export const REASON_MAX = 500;
+
+/** Ids are PostgreSQL `integer`s: anything larger would be a database error, not a 404. */
+export const MAX_ID = 2_147_483_647;
+
+/** A row id from a path or a form field, or null. */
+export function parseId(raw: unknown): number | null {
+	if (typeof raw !== 'string' || !/^\d{1,10}$/.test(raw.trim())) return null;
+	const id = Number(raw.trim());
+	return id >= 1 && id <= MAX_ID ? id : null;
+}
+
+const id = (message: string) =>
+	z.preprocess(
+		(value) => parseId(value) ?? undefined,
+		z.number({ error: message }).int(message).min(1, message).max(MAX_ID, message)
+	);
+
+export const DEMO_CHOICES = ['yes', 'no'] as const;
+
+/** /admin/providers GET form. Blank fields are dropped by parseQuery before this runs. */
+export const providerSearchSchema = z.object({
+	q: z
+		.string()
+		.trim()
+		.max(
+			SEARCH_TEXT_MAX,
+			`Keep the search text to ${SEARCH_TEXT_MAX} characters or fewer (a name, slug, city or ZIP).`
+		)
+		.optional(),
+	state: z
+		.string()
+		.transform((value, ctx) => {
+			const code = toStateCode(value);
+			if (!code) {
+				ctx.addIssue({ code: 'custom', message: `“${value}” is not a US state; choose one.` });
+				return z.NEVER;
+			}
+			return code;
+		})
+		.optional(),
+	status: z
+		.enum(PROVIDER_STATUSES, {
+			error: (issue) =>
+				`Unknown status “${String(issue.input)}”: choose published, pending or suspended.`
+		})
+		.optional(),
+	demo: z
+		.enum(DEMO_CHOICES, {
+			error: (issue) => `Unknown choice “${String(issue.input)}” for demo listings.`
+		})
+		.optional(),
+	page: z
+		.string()
+		.trim()
+		.regex(/^\d+$/, 'The page must be a whole number.')
+		.transform(Number)
+		.pipe(
+			z
+				.number()
+				.min(1, 'The page must be 1 or more.')
+				.max(MAX_PROVIDER_PAGE, `The page must be at most ${MAX_PROVIDER_PAGE}.`)
+		)
+		.default(1)
+});
+
+export type ProviderSearch = z.output<typeof providerSearchSchema>;
+export const PROVIDER_SEARCH_FIELDS = ['q', 'state', 'status', 'demo', 'page'] as const;
+
+const optionalReason = optionalText(REASON_MAX, 'the reason');
+
+export const suspendSchema = z.object({
+	reason: requiredText(
+		REASON_MAX,
+		'Say why the listing is suspended (it goes in the audit log).',
+		'the reason'
+	)
+});
+
+export const unsuspendSchema = z.object({ reason: optionalReason });
+export const verifySchema = z.object({ reason: optionalReason });
+
+const annotationBody = z.preprocess(
+	cleanText,
+	z
+		.string({ error: 'Write the note.' })
+		.min(1, 'Write the note.')
+		.max(
+			ANNOTATION_BODY_MAX,
+			`Keep the note to ${ANNOTATION_BODY_MAX.toLocaleString('en-US')} characters or fewer.`
+		)
+);
+
+export const annotationSchema = z.object({
+	title: requiredText(ANNOTATION_TITLE_MAX, 'Give the note a title.', 'the title'),
+	body: annotationBody
+});
+
+export type AnnotationInput = z.output<typeof annotationSchema>;
+
+export const editAnnotationSchema = annotationSchema.extend({
+	annotationId: id('Missing note; reload the page and try again.')
+});
+
+export const retireAnnotationSchema = z.object({
+	annotationId: id('Missing note; reload the page and try again.'),
+	reason: optionalReason
+});
+
+/** The problem-report queue's form, plus "Suspend the listing" (only when resolving). */
+export const closeReportSchema = resolveReportSchema.extend({
+	reportId: id('Missing report.'),
+	suspend: checkbox
+});

@@ -1,0 +1,144 @@
+import { and, asc, desc, eq } from 'drizzle-orm';
+import type { AnnotationInput } from '../schemas/provider-admin';
+import * as audit from './audit';
+import type { Database } from './db';
+import { annotations, providers, users } from './db/schema';
+
+/**
+ * Moderators' editorial notes on a provider: written, corrected and retired here, shown on the
+ * public profile while active (annotations.ts). Each change is audited in its own transaction.
+ */
+
+export interface AdminAnnotation {
+	id: number;
+	title: string;
+	body: string;
+	status: 'active' | 'retired';
+	createdByEmail: string | null;
+	createdAt: Date;
+	updatedAt: Date;
+	retiredAt: Date | null;
+}
+
+/** Every note on a provider: active ones first, each group newest first. */
+export async function annotationsFor(db: Database, providerId: number): Promise<AdminAnnotation[]> {
+	return db
+		.select({
+			id: annotations.id,
+			title: annotations.title,
+			body: annotations.body,
+			status: annotations.status,
+			createdByEmail: users.email,
+			createdAt: annotations.createdAt,
+			updatedAt: annotations.updatedAt,
+			retiredAt: annotations.retiredAt
+		})
+		.from(annotations)
+		.leftJoin(users, eq(users.id, annotations.createdBy))
+		.where(eq(annotations.providerId, providerId))
+		.orderBy(asc(annotations.status), desc(annotations.updatedAt), desc(annotations.id));
+}
+
+export type AnnotationResult =
+	{ ok: true; id: number } | { ok: false; code: 'not_found' | 'retired'; message: string };
+
+const NO_PROVIDER = 'That provider does not exist.';
+const NO_NOTE = 'That note does not belong to this provider (or no longer exists).';
+const RETIRED = 'That note was already retired; add a new one instead.';
+
+export async function addAnnotation(
+	db: Database,
+	providerId: number,
+	input: AnnotationInput,
+	actor: { id: number }
+): Promise<AnnotationResult> {
+	return db.transaction(async (tx): Promise<AnnotationResult> => {
+		const [provider] = await tx
+			.select({ id: providers.id })
+			.from(providers)
+			.where(eq(providers.id, providerId))
+			.for('share');
+		if (!provider) return { ok: false, code: 'not_found', message: NO_PROVIDER };
+		const [row] = await tx
+			.insert(annotations)
+			.values({ providerId, title: input.title, body: input.body, createdBy: actor.id })
+			.returning({ id: annotations.id });
+		await audit.record(tx, {
+			actorId: actor.id,
+			action: 'annotation.add',
+			entityType: 'annotation',
+			entityId: row.id,
+			before: null,
+			after: { providerId, title: input.title, body: input.body, status: 'active' }
+		});
+		return { ok: true, id: row.id };
+	});
+}
+
+/** The note, locked, if it belongs to the provider. */
+async function lockNote(tx: Database, providerId: number, annotationId: number) {
+	const [note] = await tx
+		.select()
+		.from(annotations)
+		.where(and(eq(annotations.id, annotationId), eq(annotations.providerId, providerId)))
+		.for('update');
+	return note;
+}
+
+/** Corrects an active note's title and body. */
+export async function editAnnotation(
+	db: Database,
+	providerId: number,
+	annotationId: number,
+	input: AnnotationInput,
+	actor: { id: number }
+): Promise<AnnotationResult> {
+	return db.transaction(async (tx): Promise<AnnotationResult> => {
+		const note = await lockNote(tx, providerId, annotationId);
+		if (!note) return { ok: false, code: 'not_found', message: NO_NOTE };
+		if (note.status !== 'active') return { ok: false, code: 'retired', message: RETIRED };
+		await tx
+			.update(annotations)
+			.set({ title: input.title, body: input.body, updatedAt: new Date() })
+			.where(eq(annotations.id, annotationId));
+		await audit.record(tx, {
+			actorId: actor.id,
+			action: 'annotation.edit',
+			entityType: 'annotation',
+			entityId: annotationId,
+			before: { providerId, title: note.title, body: note.body },
+			after: { providerId, title: input.title, body: input.body }
+		});
+		return { ok: true, id: annotationId };
+	});
+}
+
+/** Takes a note off the public profile; it stays here, and in the audit log, as history. */
+export async function retireAnnotation(
+	db: Database,
+	providerId: number,
+	annotationId: number,
+	reason: string | undefined,
+	actor: { id: number }
+): Promise<AnnotationResult> {
+	return db.transaction(async (tx): Promise<AnnotationResult> => {
+		const note = await lockNote(tx, providerId, annotationId);
+		if (!note) return { ok: false, code: 'not_found', message: NO_NOTE };
+		if (note.status !== 'active') return { ok: false, code: 'retired', message: RETIRED };
+		const now = new Date();
+		await tx
+			.update(annotations)
+			.set({ status: 'retired', retiredAt: now, updatedAt: now })
+			.where(eq(annotations.id, annotationId));
+		await audit.record(tx, {
+			actorId: actor.id,
+			action: 'annotation.retire',
+			entityType: 'annotation',
+			entityId: annotationId,
+			before: { providerId, title: note.title, status: 'active' },
+			after: { providerId, title: note.title, status: 'retired' },
+			reason
+		});
+		return { ok: true, id: annotationId };
+	});
+}

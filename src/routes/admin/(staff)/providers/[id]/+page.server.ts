@@ -1,0 +1,237 @@
+import { error, fail } from '@sveltejs/kit';
+import { requireRole } from '$lib/server/auth';
+import * as annotationAdmin from '$lib/server/annotation-admin';
+import * as listings from '$lib/server/listings';
+import * as providerAdmin from '$lib/server/provider-admin';
+import { fieldErrors } from '$lib/schemas/errors';
+import { listingToFlat } from '$lib/schemas/listing';
+import {
+	annotationSchema,
+	editAnnotationSchema,
+	parseId,
+	retireAnnotationSchema,
+	suspendSchema,
+	unsuspendSchema,
+	verifySchema
+} from '$lib/schemas/provider-admin';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+function notFound(): never {
+	error(404, { message: 'There is no such provider.', code: 'not_found' });
+}
+
+function providerId(raw: string): number {
+	return parseId(raw) ?? notFound();
+}
+
+/** A form's text fields as typed, to show them again after a failure. */
+async function formValues(event: RequestEvent): Promise<Record<string, string>> {
+	const values: Record<string, string> = {};
+	for (const [key, value] of await event.request.formData()) {
+		if (typeof value === 'string') values[key] = value;
+	}
+	return values;
+}
+
+export const load: PageServerLoad = async (event) => {
+	requireRole(event);
+	const { db } = event.locals;
+	const id = providerId(event.params.id);
+	const record = await listings.loadListing(db, id);
+	if (!record) notFound();
+	const [notes, history] = await Promise.all([
+		annotationAdmin.annotationsFor(db, id),
+		providerAdmin.providerHistory(db, id)
+	]);
+	return {
+		provider: {
+			id: record.id,
+			slug: record.slug,
+			name: record.listing.name,
+			status: record.status,
+			isDemo: record.isDemo,
+			lastVerifiedAt: record.lastVerifiedAt,
+			updatedAt: record.updatedAt,
+			zip: record.listing.zip
+		},
+		values: {
+			...listingToFlat(record.listing),
+			slug: record.slug,
+			lat: String(record.lat),
+			lng: String(record.lng)
+		} as Record<string, string | string[]>,
+		located: listings.locate(record.listing),
+		notes,
+		history
+	};
+};
+
+export const actions: Actions = {
+	save: async (event) => {
+		const user = requireRole(event);
+		const id = providerId(event.params.id);
+		const edit = providerAdmin.parseListingEdit(await event.request.formData());
+		if (!edit.ok) return fail(400, { action: 'save', values: edit.values, errors: edit.errors });
+		const result = await listings.updateListing(event.locals.db, id, edit.input, user);
+		if (!result.ok) {
+			if (result.code === 'not_found') notFound();
+			return fail(400, {
+				action: 'save',
+				values: edit.values,
+				errors: result.fields
+			});
+		}
+		return { action: 'save', done: 'Your changes are saved.' };
+	},
+
+	suspend: async (event) => {
+		const user = requireRole(event);
+		const id = providerId(event.params.id);
+		const values = await formValues(event);
+		const parsed = suspendSchema.safeParse(values);
+		if (!parsed.success) {
+			return fail(400, { action: 'suspend', values, errors: fieldErrors(parsed.error) });
+		}
+		const status = await providerAdmin.providerStatus(event.locals.db, id);
+		if (status === null) notFound();
+		if (status === 'suspended') {
+			return fail(409, {
+				action: 'suspend',
+				values,
+				errors: { form: 'The listing was already suspended.' }
+			});
+		}
+		const found = await listings.changeProvider(
+			event.locals.db,
+			id,
+			{ status: 'suspended' },
+			parsed.data.reason,
+			user
+		);
+		if (!found) notFound();
+		return { action: 'suspend', done: 'The listing is suspended: it is no longer on the site.' };
+	},
+
+	unsuspend: async (event) => {
+		const user = requireRole(event);
+		const id = providerId(event.params.id);
+		const values = await formValues(event);
+		const parsed = unsuspendSchema.safeParse(values);
+		if (!parsed.success) {
+			return fail(400, { action: 'unsuspend', values, errors: fieldErrors(parsed.error) });
+		}
+		const status = await providerAdmin.providerStatus(event.locals.db, id);
+		if (status === null) notFound();
+		if (status === 'published') {
+			return fail(409, {
+				action: 'unsuspend',
+				values,
+				errors: { form: 'The listing was already published.' }
+			});
+		}
+		const found = await listings.changeProvider(
+			event.locals.db,
+			id,
+			{ status: 'published' },
+			parsed.data.reason,
+			user
+		);
+		if (!found) notFound();
+		return { action: 'unsuspend', done: 'The listing is published: it is on the site again.' };
+	},
+
+	verify: async (event) => {
+		const user = requireRole(event);
+		const id = providerId(event.params.id);
+		const values = await formValues(event);
+		const parsed = verifySchema.safeParse(values);
+		if (!parsed.success) {
+			return fail(400, { action: 'verify', values, errors: fieldErrors(parsed.error) });
+		}
+		const found = await listings.changeProvider(
+			event.locals.db,
+			id,
+			{ verified: true },
+			parsed.data.reason,
+			user
+		);
+		if (!found) notFound();
+		return { action: 'verify', done: 'The listing is marked verified today.' };
+	},
+
+	annotate: async (event) => {
+		const user = requireRole(event);
+		const id = providerId(event.params.id);
+		const values = await formValues(event);
+		const parsed = annotationSchema.safeParse(values);
+		if (!parsed.success) {
+			return fail(400, { action: 'annotate', values, errors: fieldErrors(parsed.error) });
+		}
+		const result = await annotationAdmin.addAnnotation(event.locals.db, id, parsed.data, user);
+		if (!result.ok) notFound();
+		return { action: 'annotate', done: 'The editorial note is added to the public profile.' };
+	},
+
+	editAnnotation: async (event) => {
+		const user = requireRole(event);
+		const id = providerId(event.params.id);
+		const values = await formValues(event);
+		const annotationId = parseId(values.annotationId);
+		const parsed = editAnnotationSchema.safeParse(values);
+		if (!parsed.success) {
+			return fail(400, {
+				action: 'editAnnotation',
+				annotationId,
+				values,
+				errors: fieldErrors(parsed.error)
+			});
+		}
+		const { annotationId: noteId, ...note } = parsed.data;
+		const result = await annotationAdmin.editAnnotation(event.locals.db, id, noteId, note, user);
+		if (!result.ok) {
+			return fail(result.code === 'not_found' ? 404 : 409, {
+				action: 'editAnnotation',
+				annotationId,
+				values,
+				errors: { form: result.message }
+			});
+		}
+		return { action: 'editAnnotation', annotationId, done: 'The note is updated.' };
+	},
+
+	retireAnnotation: async (event) => {
+		const user = requireRole(event);
+		const id = providerId(event.params.id);
+		const values = await formValues(event);
+		const annotationId = parseId(values.annotationId);
+		const parsed = retireAnnotationSchema.safeParse(values);
+		if (!parsed.success) {
+			return fail(400, {
+				action: 'retireAnnotation',
+				annotationId,
+				values,
+				errors: fieldErrors(parsed.error)
+			});
+		}
+		const result = await annotationAdmin.retireAnnotation(
+			event.locals.db,
+			id,
+			parsed.data.annotationId,
+			parsed.data.reason,
+			user
+		);
+		if (!result.ok) {
+			return fail(result.code === 'not_found' ? 404 : 409, {
+				action: 'retireAnnotation',
+				annotationId,
+				values,
+				errors: { form: result.message }
+			});
+		}
+		return {
+			action: 'retireAnnotation',
+			annotationId,
+			done: 'The note is retired: it no longer shows on the public profile.'
+		};
+	}
+};
