@@ -11,19 +11,21 @@ const PORT = Number(process.env.E2E_PORT ?? 4173);
 const ORIGIN = `http://${HOST}:${PORT}`;
 // Inside test-results/ (git-ignored) but outside Playwright's outputDir, which Playwright empties
 // at the start of a run — after the server has started.
-const DATA_DIR = resolve('test-results/e2e-data');
+// E2E_RESULTS moves all of it (database, artefacts, report), so two runs never share a database.
+const RESULTS = process.env.E2E_RESULTS ?? 'test-results';
+const DATA_DIR = resolve(RESULTS, 'e2e-data');
 
 export default defineConfig({
 	testDir: 'tests/e2e',
 	// A sub-folder, so Playwright's clean-up never deletes test-results/vitest.json or the database.
-	outputDir: 'test-results/e2e',
+	outputDir: `${RESULTS}/e2e`,
 	fullyParallel: true,
 	forbidOnly: !!process.env.CI,
 	retries: 0,
 	workers: 2,
 	timeout: 30_000,
 	expect: { timeout: 5_000 },
-	reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
+	reporter: [['list'], ['json', { outputFile: `${RESULTS}/playwright.json` }]],
 	use: {
 		baseURL: ORIGIN,
 		browserName: 'chromium',

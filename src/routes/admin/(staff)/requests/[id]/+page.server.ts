@@ -3,14 +3,13 @@ import { listingLines } from '$lib/domain/listing-view';
 import { requireRole } from '$lib/server/auth';
 import * as listings from '$lib/server/listings';
 import { fieldErrors } from '$lib/schemas/errors';
+import { parseId } from '$lib/schemas/provider-admin';
 import { approveSchema, rejectSchema } from '$lib/schemas/requests';
 import type { Actions, PageServerLoad } from './$types';
 
 function requestId(raw: string): number {
-	const id = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
-	if (!Number.isSafeInteger(id) || id < 1) {
-		error(404, { message: 'There is no such listing request.', code: 'not_found' });
-	}
+	const id = parseId(raw);
+	if (id === null) error(404, { message: 'There is no such listing request.', code: 'not_found' });
 	return id;
 }
 

@@ -1,0 +1,257 @@
+import type { Page } from '@playwright/test';
+import { violations } from './axe';
+import { expect, test } from './fixtures';
+
+const ADMIN = { email: 'e2e-admin@example.org', password: 'e2e admin password long enough' };
+
+// The test server reads the client address from X-Forwarded-For (playwright.config.ts).
+test.use({ extraHTTPHeaders: { 'x-forwarded-for': '10.252.0.1' } });
+
+async function signIn(page: Page) {
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Moderator sign-in');
+	await page.getByLabel('Email').fill(ADMIN.email);
+	await page.getByLabel('Password').fill(ADMIN.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** The Total cell of a state's row in the /states matrix. */
+async function matrixTotal(page: Page, state: string): Promise<number> {
+	await page.goto('/states');
+	const cell = page.locator(`tr[data-state="${state}"] td[data-route="total"]`);
+	return Number((await cell.innerText()).trim() || '0');
+}
+
+test('a provider requests a listing; an admin approves it; it is in search, on the map and in the state matrix', async ({
+	page
+}) => {
+	test.slow();
+	const name = `Birch Lake Ketamine ${Date.now().toString(36)}`;
+	const before = await matrixTotal(page, 'VT');
+
+	await page.goto('/');
+	await page.getByRole('link', { name: 'List your practice' }).first().click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+		'Request to be added to the directory'
+	);
+	expect(await violations(page)).toEqual([]);
+
+	// First attempt: mistakes on several fields.
+	await page.getByLabel(/^Name of the practice/).fill(name);
+	await page.getByLabel('Clinic', { exact: true }).check();
+	await page.getByLabel(/^City/).fill('Brandon');
+	await page.getByLabel(/^State/).selectOption('VT');
+	await page.getByLabel(/^ZIP code/).fill('10001');
+	await page.getByLabel('Phone').fill('555-01');
+	await page.getByLabel('IV infusion').check();
+	await page.getByLabel('From $ / session (IV)').fill('900');
+	await page.getByLabel('To $ / session (IV)').fill('500');
+	await page.getByLabel(/^Your name/).fill('Dr. Ada Birch');
+	await page.getByLabel(/^Your email/).fill('ada@birch.example');
+	await page.getByRole('button', { name: 'Send listing request' }).click();
+
+	const summary = page.getByRole('alert').filter({ hasText: 'Please check' });
+	await expect(summary).toBeFocused();
+	await expect(summary).toContainText('Enter a 10-digit US phone number');
+	await expect(summary).toContainText('The highest price must be at least the lowest price.');
+	await expect(summary).toContainText('Please confirm you are authorised');
+	await expect(page.locator('#f-phone')).toHaveAttribute('aria-invalid', 'true');
+	// Everything typed is still there.
+	await expect(page.getByLabel(/^Name of the practice/)).toHaveValue(name);
+	await expect(page.getByLabel('From $ / session (IV)')).toHaveValue('900');
+	await expect(page.getByLabel(/^Your email/)).toHaveValue('ada@birch.example');
+	expect(await violations(page)).toEqual([]);
+
+	await page.getByLabel('Phone').fill('(802) 555-0117');
+	await page.getByLabel('To $ / session (IV)').fill('950');
+	await page.getByLabel(/I am authorised to list this practice/).check();
+	await page.getByRole('button', { name: 'Send listing request' }).click();
+	// The server's own check: that ZIP is in New York.
+	await expect(page.locator('#f-zip-error')).toHaveText(
+		'ZIP 10001 is in New York, not Vermont; check the ZIP or the state.'
+	);
+	await page.getByLabel(/^ZIP code/).fill('05733');
+	await page.getByLabel('Spravato (esketamine) nasal spray').check();
+	await page.getByLabel('PTSD / CPTSD').check();
+	await page.getByRole('button', { name: 'Send listing request' }).click();
+
+	await expect(page).toHaveURL(/\/list-your-practice\/received\?kind=new&ref=\d+$/);
+	await expect(page.getByRole('heading', { level: 1 })).toContainText('was received');
+	await expect(page.getByRole('heading', { name: 'What happens next' })).toBeVisible();
+	const ref = new URL(page.url()).searchParams.get('ref');
+
+	// Not public yet.
+	const hidden = await page.request.get(`/api/providers?state=VT&pageSize=100`);
+	expect(JSON.stringify(await hidden.json())).not.toContain(name);
+
+	await page.goto('/admin');
+	await signIn(page);
+	await page
+		.getByRole('link', { name: /listing requests/ })
+		.first()
+		.click();
+	await page.getByRole('link', { name: `New listing: ${name}` }).click();
+	await expect(page).toHaveURL(`/admin/requests/${ref}`);
+	await expect(page.locator('tr[data-field="routes.iv"]')).toContainText('$900–$950');
+	await expect(page.locator('tr[data-field="phone"]')).toContainText('(802) 555-0117');
+	expect(await violations(page)).toEqual([]);
+	await page.getByRole('button', { name: 'Approve and publish' }).click();
+	await expect(page.getByRole('status')).toContainText(`Request #${ref} (${name}) approved.`);
+	await page.getByRole('link', { name: 'See the listing' }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+	await expect(page.getByText(/Last verified/)).toContainText(
+		new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date())
+	);
+	const slug = new URL(page.url()).pathname.split('/').pop()!;
+
+	// In search: the state's results, filtered to IV.
+	await page.goto('/?state=VT&route=iv&pageSize=100');
+	await expect(page.getByRole('link', { name, exact: true })).toBeVisible();
+
+	// On the map: the point for its ZIP, as the map asks for it.
+	const profile = (await (await page.request.get(`/api/providers/${slug}`)).json()) as {
+		lat: number;
+		lng: number;
+	};
+	const d = 0.01;
+	const bbox = [profile.lng - d, profile.lat - d, profile.lng + d, profile.lat + d].join(',');
+	const map = (await (await page.request.get(`/api/map?bbox=${bbox}&zoom=18`)).json()) as {
+		features: { properties: { slug?: string } }[];
+	};
+	expect(map.features.map((f) => f.properties.slug)).toContain(slug);
+
+	// In the state matrix.
+	expect(await matrixTotal(page, 'VT')).toBe(before + 1);
+});
+
+test('a provider requests an update; the admin sees it beside the listing and approves it', async ({
+	page,
+	api
+}) => {
+	test.slow();
+	const { results } = await api.providers({ state: 'ND', kind: 'clinic', pageSize: 50 });
+	// "Serves ND" includes clinics elsewhere licensed there for telehealth: take one located in ND.
+	const provider = results.find((p) => p.state === 'ND')!;
+	const phone = `(701) 555-01${String(Date.now() % 100).padStart(2, '0')}`;
+
+	await page.goto(`/providers/${provider.slug}`);
+	await page.getByRole('link', { name: 'Request an update' }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+		`Request an update to ${provider.name}`
+	);
+	// Prefilled with the listing as it stands.
+	await expect(page.getByLabel(/^Name of the practice/)).toHaveValue(provider.name);
+	await expect(page.getByLabel(/^State/)).toHaveValue('ND');
+	for (const route of provider.routes) {
+		await expect(page.locator(`input[name="routes.${route.code}"]`)).toBeChecked();
+	}
+	await page.getByLabel('Phone').fill(phone);
+	await page.getByLabel(/^Your name/).fill('Office Manager');
+	await page.getByLabel(/^Your email/).fill('office@clinic.example');
+	await page.getByLabel(/I am authorised to list this practice/).check();
+	await page.getByRole('button', { name: 'Send update request' }).click();
+	await expect(page).toHaveURL(/\/list-your-practice\/received\?kind=update&ref=\d+$/);
+	const ref = new URL(page.url()).searchParams.get('ref');
+
+	await page.goto(`/admin/requests/${ref}`);
+	await signIn(page);
+	await expect(page).toHaveURL(`/admin/requests/${ref}`);
+	await expect(page.getByRole('heading', { level: 1 })).toContainText(`Update request #${ref}`);
+	const phoneRow = page.locator('tr[data-field="phone"]');
+	await expect(phoneRow).toContainText('changed');
+	await expect(phoneRow.locator('td').nth(1)).toHaveText(phone);
+	await expect(page.locator('tr[data-field="name"]')).not.toContainText('changed');
+	await page.getByRole('button', { name: 'Approve and publish' }).click();
+	await expect(page.getByRole('status')).toContainText('approved');
+
+	const updated = (await (await page.request.get(`/api/providers/${provider.slug}`)).json()) as {
+		phone: string;
+		name: string;
+	};
+	expect(updated).toMatchObject({ phone, name: provider.name });
+});
+
+test('a moderator rejects a request with a reason, which is required', async ({ page }) => {
+	const name = `Rejected Place ${Date.now().toString(36)}`;
+	await page.goto('/list-your-practice');
+	await page.getByLabel(/^Name of the practice/).fill(name);
+	await page.getByLabel('Telehealth', { exact: true }).check();
+	await page.getByLabel(/^City/).fill('Boise');
+	await page.getByLabel(/^State/).selectOption('ID');
+	await page.getByLabel(/^ZIP code/).fill('83702');
+	await page.getByLabel('Troche / lozenge (sublingual)').check();
+	await page.getByLabel('Idaho', { exact: true }).check();
+	await page.getByLabel(/^Your name/).fill('Someone');
+	await page.getByLabel(/^Your email/).fill('someone@example.org');
+	await page.getByLabel(/I am authorised to list this practice/).check();
+	await page.getByRole('button', { name: 'Send listing request' }).click();
+	await expect(page).toHaveURL(/received/);
+	const ref = new URL(page.url()).searchParams.get('ref');
+
+	await page.goto(`/admin/requests/${ref}`);
+	await signIn(page);
+	await page.getByRole('button', { name: 'Reject' }).click();
+	await expect(page.locator('#r-reason-error')).toHaveText(
+		'Give the reason, for the record and the provider.'
+	);
+	await page.getByLabel(/^Reason/).fill('Could not confirm a prescriber licence in Idaho');
+	await page.getByRole('button', { name: 'Reject' }).click();
+	await expect(page.getByRole('status')).toContainText(`Request #${ref} (${name}) rejected.`);
+	await expect(page.locator(`[data-request="${ref}"]`)).toHaveCount(0);
+	const search = await page.request.get('/api/providers?state=ID&pageSize=100');
+	expect(JSON.stringify(await search.json())).not.toContain(name);
+});
+
+test.describe('without JavaScript', () => {
+	test.use({ javaScriptEnabled: false });
+
+	test('the request form shows every problem, keeps the input, and a resubmission is one request', async ({
+		page
+	}) => {
+		const name = `No Script Clinic ${Date.now().toString(36)}`;
+		await page.goto('/list-your-practice');
+		await page.getByLabel(/^Name of the practice/).fill(name);
+		await page.getByLabel('KAP', { exact: false }).check();
+		await page.getByRole('button', { name: 'Send listing request' }).click();
+		await expect(page.getByRole('alert').filter({ hasText: 'Please check' })).toContainText(
+			'Enter the city.'
+		);
+		await expect(page.locator('#f-routes-error')).toHaveText(
+			'Choose at least one treatment you offer.'
+		);
+		await expect(page.getByLabel(/^Name of the practice/)).toHaveValue(name);
+		await expect(page.getByLabel('KAP', { exact: false })).toBeChecked();
+
+		await page.getByLabel(/^City/).fill('Portland');
+		await page.getByLabel(/^State/).selectOption('ME');
+		await page.getByLabel(/^ZIP code/).fill('04101');
+		await page.getByLabel('Intranasal ketamine').check();
+		await page.getByLabel(/^Your name/).fill('Sam Doe');
+		await page.getByLabel(/^Your email/).fill('sam@example.org');
+		await page.getByLabel(/I am authorised to list this practice/).check();
+		const token = await page.locator('input[name="idempotencyKey"]').inputValue();
+		const sent = new URLSearchParams(
+			await page
+				.locator('form.listing-form')
+				.evaluate((form: HTMLFormElement) =>
+					[...new FormData(form).entries()].map(([k, v]) => [k, String(v)] as [string, string])
+				)
+		);
+		expect(sent.get('idempotencyKey')).toBe(token);
+		await page.getByRole('button', { name: 'Send listing request' }).click();
+		await expect(page).toHaveURL(/received\?kind=new&ref=\d+$/);
+		const ref = new URL(page.url()).searchParams.get('ref');
+
+		// The same submission again (a double click, a resend) answers with the same request.
+		const again = await page.request.post('/list-your-practice', {
+			headers: {
+				origin: new URL(page.url()).origin,
+				accept: 'text/html',
+				'content-type': 'application/x-www-form-urlencoded'
+			},
+			data: sent.toString(),
+			maxRedirects: 0
+		});
+		expect(again.status()).toBe(303);
+		expect(again.headers()['location']).toBe(`/list-your-practice/received?kind=new&ref=${ref}`);
+	});
+});
