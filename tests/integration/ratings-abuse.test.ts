@@ -11,6 +11,7 @@ import {
 	type Limits,
 	type SubmitResult
 } from '$lib/server/ratings';
+import { CONTACT_HOLD_REASON } from '$lib/domain/comment-check';
 import { createUser } from '$lib/server/auth';
 import { describeEachDatabase } from '../helpers/databases';
 import { insertProvider, slugFor, type ProviderFixture } from '../helpers/fixtures';
@@ -92,7 +93,8 @@ describeEachDatabase('ratings abuse', (ctx) => {
 		'Race Spread 4',
 		'Race Spread 5',
 		'Route Clinic',
-		'Moderated Clinic'
+		'Moderated Clinic',
+		'Link Clinic'
 	].map((name) => ({ name, kinds: ['clinic'], state: 'TX', routes: ['iv'] }));
 	FIXTURES.push({ name: 'Pending Clinic', kinds: ['clinic'], state: 'TX', status: 'pending' });
 	const ids = new Map<string, number>();
@@ -374,6 +376,36 @@ describeEachDatabase('ratings abuse', (ctx) => {
 			ratingCount: 1,
 			overallMean: 5,
 			heldCount: 3
+		});
+	});
+
+	it('holds a rating whose comment carries a link, an email or a phone number', async () => {
+		const now = new Date('2025-09-01T10:00:00.000Z');
+		const plain = await submit(
+			'Link Clinic',
+			rating({ overall: 5, comment: 'Kind staff, six sessions.' }),
+			newAddress(),
+			now,
+			limits({})
+		);
+		expect(plain).toMatchObject({ ok: true, status: 'published' });
+		const advert = await submit(
+			'Link Clinic',
+			rating({ overall: 1, comment: 'Go to cheaper-ketamine.com instead' }),
+			newAddress(),
+			now,
+			limits({})
+		);
+		expect(advert).toMatchObject({ ok: true, status: 'held' });
+		const [held] = await ctx.db
+			.select()
+			.from(ratings)
+			.where(eq(ratings.id, okId(advert)));
+		expect(held.moderationReason).toBe(CONTACT_HOLD_REASON);
+		expect(await storedFeedback(ctx.db, id('Link Clinic'))).toMatchObject({
+			ratingCount: 1,
+			overallMean: 5,
+			heldCount: 1
 		});
 	});
 });

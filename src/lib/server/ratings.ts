@@ -1,6 +1,7 @@
 import { and, count, desc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { ConditionCode } from '../domain/conditions';
+import { CONTACT_HOLD_REASON, hasContactDetails } from '../domain/comment-check';
 import { summarize, type FeedbackSummary, type RatingFacts } from '../domain/feedback';
 import type { RouteCode } from '../domain/routes';
 import type { RatingInput } from '../schemas/rating';
@@ -157,7 +158,8 @@ export async function submitRating(
 			.where(and(sameClient, gt(ratings.createdAt, new Date(now.getTime() - DAY))));
 		const providerBurst = providerRecent + 1 > limits.burstPerProviderPerHour;
 		const addressBurst = addressRecent + 1 > limits.burstPerAddressPerDay;
-		const status: RatingStatus = providerBurst || addressBurst ? 'held' : 'published';
+		const contact = hasContactDetails(input.comment);
+		const status: RatingStatus = providerBurst || addressBurst || contact ? 'held' : 'published';
 
 		const [row] = await tx
 			.insert(ratings)
@@ -181,7 +183,9 @@ export async function submitRating(
 					? 'Held automatically: many ratings for this provider within an hour.'
 					: addressBurst
 						? 'Held automatically: many ratings from one address within a day.'
-						: null,
+						: contact
+							? CONTACT_HOLD_REASON
+							: null,
 				createdAt: now,
 				publishedAt: status === 'published' ? now : null
 			})
