@@ -54,7 +54,10 @@ test.describe('the moderators’ area', () => {
 			.getByRole('link', { name: /held ratings/ })
 			.first()
 			.click();
-		await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Held ratings (${held})`);
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ratings to review');
+		await expect(page.getByRole('heading', { level: 2, name: /^Held ratings/ })).toHaveText(
+			`Held ratings (${held})`
+		);
 		if (held === 0) await expect(page.getByText('Nothing is waiting.')).toBeVisible();
 		else await expect(page.locator('[data-rating]')).toHaveCount(Math.min(held, 50));
 

@@ -1,9 +1,17 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { createUser } from '$lib/server/auth';
-import { auditLog, problemReports, providers } from '$lib/server/db/schema';
-import { closeReport, openReports, submitReport } from '$lib/server/reports';
-import { reportSchema } from '$lib/schemas/report';
+import {
+	auditLog,
+	problemReports,
+	providerFeedback,
+	providers,
+	ratings
+} from '$lib/server/db/schema';
+import { queueCounts } from '$lib/server/moderation';
+import { recomputeFeedback, reported, setRatingStatus } from '$lib/server/ratings';
+import { closeReport, openReports, submitRatingReport, submitReport } from '$lib/server/reports';
+import { ratingReportSchema, reportSchema } from '$lib/schemas/report';
 import { describeEachDatabase } from '../helpers/databases';
 import { insertProvider } from '../helpers/fixtures';
 
@@ -78,5 +86,92 @@ describeEachDatabase('problem reports', (ctx) => {
 			['reason', 'Choose what is wrong with this listing.'],
 			['note', 'Keep the note to 1,000 characters or fewer.']
 		]);
+	});
+
+	it('a reported rating waits in the ratings queue; hiding it closes the reports and changes the aggregate', async () => {
+		const moderator = await createUser(ctx.db, {
+			email: 'rating-reports@example.org',
+			password: 'a long enough password',
+			role: 'moderator'
+		});
+		const providerId = await insertProvider(ctx.db, {
+			name: 'Rated Clinic',
+			kinds: ['clinic'],
+			state: 'TX',
+			routes: ['iv']
+		});
+		const [fair, fake, waiting] = await ctx.db
+			.insert(ratings)
+			.values([
+				{ providerId, overall: 4, publishedAt: new Date() },
+				{ providerId, overall: 1, comment: 'Written by a rival', publishedAt: new Date() },
+				{ providerId, overall: 5, status: 'held' }
+			])
+			.returning({ id: ratings.id });
+		await recomputeFeedback(ctx.db, providerId);
+
+		const input = ratingReportSchema.parse({ reason: 'not_patient', note: 'Same text on 3 sites' });
+		const address = { address: '198.51.100.20' };
+		expect(await submitRatingReport(ctx.db, 'rated-clinic', fake.id, input, address)).toMatchObject(
+			{
+				ok: true
+			}
+		);
+		expect(
+			await submitRatingReport(ctx.db, 'rated-clinic', fake.id, { reason: 'spam' }, address)
+		).toMatchObject({ ok: true });
+		// Only published ratings of that provider can be reported.
+		for (const [slug, id] of [
+			['rated-clinic', waiting.id],
+			['report-clinic', fair.id],
+			['rated-clinic', 999_999]
+		] as const) {
+			expect(await submitRatingReport(ctx.db, slug, id, input, address)).toMatchObject({
+				ok: false,
+				code: 'not_found'
+			});
+		}
+
+		// The ratings queue has it, once, with both reports; the listing reports queue does not.
+		const queue = await reported(ctx.db);
+		expect(queue.map((r) => [r.id, r.reports.map((x) => x.reason)])).toEqual([
+			[fake.id, ['not_patient', 'spam']]
+		]);
+		expect((await openReports(ctx.db)).some((r) => r.providerName === 'Rated Clinic')).toBe(false);
+		expect(await queueCounts(ctx.db)).toMatchObject({ reportedRatings: 1, heldRatings: 1 });
+		const [feedbackBefore] = await ctx.db
+			.select()
+			.from(providerFeedback)
+			.where(eq(providerFeedback.providerId, providerId));
+		expect(feedbackBefore).toMatchObject({ ratingCount: 2, overallMean: 2.5 });
+
+		expect(
+			await setRatingStatus(ctx.db, fake.id, 'hidden', 'Not a patient (copied text)', moderator)
+		).toBe(true);
+		const [feedbackAfter] = await ctx.db
+			.select()
+			.from(providerFeedback)
+			.where(eq(providerFeedback.providerId, providerId));
+		expect(feedbackAfter).toMatchObject({ ratingCount: 1, overallMean: 4 });
+		const closed = await ctx.db
+			.select()
+			.from(problemReports)
+			.where(eq(problemReports.ratingId, fake.id));
+		expect(closed.map((r) => [r.status, r.resolution, r.resolvedBy])).toEqual([
+			['resolved', 'Not a patient (copied text)', moderator.id],
+			['resolved', 'Not a patient (copied text)', moderator.id]
+		]);
+		const [entry] = await ctx.db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.entityType, 'rating'), eq(auditLog.entityId, String(fake.id))));
+		expect(entry).toMatchObject({
+			action: 'rating.hide',
+			before: { status: 'published' },
+			after: { status: 'hidden', reportsClosed: closed.map((r) => r.id).sort((a, b) => a - b) },
+			reason: 'Not a patient (copied text)'
+		});
+		expect(await reported(ctx.db)).toEqual([]);
+		expect(await queueCounts(ctx.db)).toMatchObject({ reportedRatings: 0 });
 	});
 });

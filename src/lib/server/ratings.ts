@@ -10,6 +10,7 @@ import { clientHashes } from './client-hash';
 import type { Database } from './db';
 import { notPublished, publishedId } from './providers';
 import {
+	problemReports,
 	providerFeedback,
 	providerRoutes,
 	providers,
@@ -334,13 +335,24 @@ export async function setRatingStatus(
 			.where(eq(ratings.id, ratingId));
 		await recomputeFeedback(tx, rating.providerId);
 		if (actor) {
+			// Deciding a rating answers every open report about it.
+			const closed = await tx
+				.update(problemReports)
+				.set({
+					status: status === 'hidden' ? 'resolved' : 'dismissed',
+					resolution: reason ?? (status === 'published' ? 'Kept published.' : `Rating ${status}.`),
+					resolvedBy: actor.id,
+					resolvedAt: new Date()
+				})
+				.where(and(eq(problemReports.ratingId, ratingId), eq(problemReports.status, 'open')))
+				.returning({ id: problemReports.id });
 			await audit.record(tx, {
 				actorId: actor.id,
 				action: `rating.${status === 'published' ? 'publish' : status === 'hidden' ? 'hide' : 'hold'}`,
 				entityType: 'rating',
 				entityId: ratingId,
 				before: { status: rating.status },
-				after: { status },
+				after: closed.length ? { status, reportsClosed: closed.map((r) => r.id) } : { status },
 				reason
 			});
 		}
@@ -385,6 +397,40 @@ export async function held(
 			.limit(limit)
 	]);
 	return { total, items: rows };
+}
+
+export interface ReportedRating extends HeldRating {
+	reports: { reason: string; note: string | null; createdAt: Date }[];
+}
+
+/** The other queue: published ratings someone reported, oldest report first. */
+export async function reported(db: Database, limit = 50): Promise<ReportedRating[]> {
+	const rows = await db
+		.select({
+			id: ratings.id,
+			providerSlug: providers.slug,
+			providerName: providers.name,
+			overall: ratings.overall,
+			support: ratings.support,
+			comment: ratings.comment,
+			reason: ratings.moderationReason,
+			createdAt: ratings.createdAt,
+			reportReason: problemReports.reason,
+			reportNote: problemReports.note,
+			reportedAt: problemReports.createdAt
+		})
+		.from(problemReports)
+		.innerJoin(ratings, eq(ratings.id, problemReports.ratingId))
+		.innerJoin(providers, eq(providers.id, ratings.providerId))
+		.where(eq(problemReports.status, 'open'))
+		.orderBy(problemReports.createdAt, problemReports.id);
+	const byRating = new Map<number, ReportedRating>();
+	for (const { reportReason, reportNote, reportedAt, ...rating } of rows) {
+		let entry = byRating.get(rating.id);
+		if (!entry) byRating.set(rating.id, (entry = { ...rating, reports: [] }));
+		entry.reports.push({ reason: reportReason, note: reportNote, createdAt: reportedAt });
+	}
+	return [...byRating.values()].slice(0, limit);
 }
 
 export interface FeedbackView {

@@ -1,11 +1,11 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import type { ReportInput } from '../schemas/report';
+import type { RatingReportInput, ReportInput } from '../schemas/report';
 import * as audit from './audit';
 import { clientHashes } from './client-hash';
 import type { Database } from './db';
 import { notPublished, publishedId } from './providers';
-import { problemReports, providers } from './db/schema';
+import { problemReports, providers, ratings } from './db/schema';
 
 const limiter = new RateLimiterMemory({ points: 10, duration: 3600 });
 
@@ -44,6 +44,51 @@ export async function submitReport(
 	return { ok: true, id: row.id };
 }
 
+/**
+ * Anyone's report that one published rating breaks the rules. It goes to the ratings queue; the
+ * rating stays as it is until a moderator decides.
+ */
+export async function submitRatingReport(
+	db: Database,
+	slug: string,
+	ratingId: number,
+	input: RatingReportInput,
+	client: { address: string }
+): Promise<ReportResult> {
+	const providerId = await publishedId(db, slug);
+	const [rating] =
+		providerId === null
+			? []
+			: await db
+					.select({ id: ratings.id })
+					.from(ratings)
+					.where(
+						and(
+							eq(ratings.id, ratingId),
+							eq(ratings.providerId, providerId),
+							eq(ratings.status, 'published')
+						)
+					);
+	if (providerId === null || !rating) {
+		return { ok: false, code: 'not_found', message: 'That rating is not published here.' };
+	}
+	const { current } = await clientHashes(db, client.address);
+	try {
+		await limiter.consume(current);
+	} catch {
+		return {
+			ok: false,
+			code: 'rate_limited',
+			message: 'You have sent many reports in the last hour. Please try again later.'
+		};
+	}
+	const [row] = await db
+		.insert(problemReports)
+		.values({ providerId, ratingId, reason: input.reason, note: input.note, clientHash: current })
+		.returning({ id: problemReports.id });
+	return { ok: true, id: row.id };
+}
+
 export interface OpenReport {
 	id: number;
 	reason: string;
@@ -69,7 +114,7 @@ export async function openReports(db: Database): Promise<OpenReport[]> {
 		})
 		.from(problemReports)
 		.innerJoin(providers, eq(providers.id, problemReports.providerId))
-		.where(eq(problemReports.status, 'open'))
+		.where(and(eq(problemReports.status, 'open'), isNull(problemReports.ratingId)))
 		.orderBy(problemReports.createdAt, problemReports.id);
 }
 
@@ -87,7 +132,14 @@ export async function closeReport(
 		const [report] = await tx
 			.select()
 			.from(problemReports)
-			.where(and(eq(problemReports.id, reportId), eq(problemReports.status, 'open')))
+			.where(
+				and(
+					eq(problemReports.id, reportId),
+					eq(problemReports.status, 'open'),
+					// Reports about one rating are closed by deciding the rating (ratings queue).
+					isNull(problemReports.ratingId)
+				)
+			)
 			.for('update');
 		if (!report) return false;
 		const now = new Date();

@@ -5,6 +5,8 @@ import * as ratings from '$lib/server/ratings';
 import type { PageServerLoad } from './$types';
 
 const RATED = ['published', 'held', 'received'] as const;
+/** `1` for a report about the listing, `rating` for one about a patient's rating. */
+const REPORTED = ['1', 'rating'] as const;
 
 export const load: PageServerLoad = async ({ params, url, locals }) => {
 	const provider = await providers.getBySlug(locals.db, params.slug);
@@ -27,6 +29,6 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
 		comments: { ...comments, page: commentsPage, perPage: ratings.COMMENTS_PER_PAGE },
 		editorial,
 		rated,
-		reported: url.searchParams.get('reported') === '1'
+		reported: REPORTED.find((r) => r === url.searchParams.get('reported'))
 	};
 };

@@ -7,7 +7,11 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	requireRole(event);
-	return { queue: await ratings.held(event.locals.db) };
+	const [queue, reported] = await Promise.all([
+		ratings.held(event.locals.db),
+		ratings.reported(event.locals.db)
+	]);
+	return { queue, reported };
 };
 
 function decide(status: 'published' | 'hidden'): NonNullable<Actions[string]> {

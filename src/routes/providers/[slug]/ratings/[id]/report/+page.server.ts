@@ -1,0 +1,66 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { and, eq } from 'drizzle-orm';
+import { ratings } from '$lib/server/db/schema';
+import { ADDRESS_UNAVAILABLE, clientAddressOf } from '$lib/server/http';
+import * as providers from '$lib/server/providers';
+import * as reports from '$lib/server/reports';
+import { fieldErrors } from '$lib/schemas/errors';
+import { parseId } from '$lib/schemas/provider-admin';
+import { HONEYPOT_FIELD } from '$lib/schemas/rating';
+import { ratingReportSchema } from '$lib/schemas/report';
+import type { Actions, PageServerLoad } from './$types';
+
+function notFound(): never {
+	error(404, {
+		message: 'We could not find that rating. It may have been removed.',
+		code: 'not_found'
+	});
+}
+
+export const load: PageServerLoad = async ({ params, locals }) => {
+	const ratingId = parseId(params.id);
+	const provider = await providers.getBySlug(locals.db, params.slug);
+	if (ratingId === null || !provider) notFound();
+	const [rating] = await locals.db
+		.select({
+			overall: ratings.overall,
+			comment: ratings.comment,
+			publishedAt: ratings.publishedAt
+		})
+		.from(ratings)
+		.where(
+			and(
+				eq(ratings.id, ratingId),
+				eq(ratings.providerId, provider.id),
+				eq(ratings.status, 'published')
+			)
+		);
+	if (!rating) notFound();
+	return { provider: { slug: provider.slug, name: provider.name }, rating };
+};
+
+export const actions: Actions = {
+	default: async ({ request, params, locals, getClientAddress }) => {
+		const ratingId = parseId(params.id);
+		if (ratingId === null) notFound();
+		const form = await request.formData();
+		const values = {
+			reason: form.get('reason') ?? undefined,
+			note: String(form.get('note') ?? '')
+		};
+		const thanks = `/providers/${params.slug}?reported=rating#comments`;
+		if (String(form.get(HONEYPOT_FIELD) ?? '') !== '') redirect(303, thanks);
+		const parsed = ratingReportSchema.safeParse(values);
+		if (!parsed.success) return fail(400, { values, errors: fieldErrors(parsed.error) });
+		const address = clientAddressOf(getClientAddress);
+		if (!address) return fail(503, { values, errors: { form: ADDRESS_UNAVAILABLE } });
+		const result = await reports.submitRatingReport(locals.db, params.slug, ratingId, parsed.data, {
+			address
+		});
+		if (!result.ok) {
+			if (result.code === 'not_found') notFound();
+			return fail(429, { values, errors: { form: result.message } });
+		}
+		redirect(303, thanks);
+	}
+};
