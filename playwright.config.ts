@@ -55,6 +55,7 @@ export default defineConfig({
 			RATING_BURST_PER_PROVIDER_PER_HOUR: '1000',
 			RATING_BURST_PER_ADDRESS_PER_DAY: '1000',
 			RATING_LIMIT_PER_HOUR: '1000',
+			BODY_SIZE_LIMIT: '6M',
 			ADMIN_EMAIL: 'e2e-admin@example.org',
 			ADMIN_PASSWORD: 'e2e admin password long enough'
 		}
