@@ -515,9 +515,11 @@ function planRow(row: number, cells: Cells, existing: ListingRecord | null): Row
 		}
 	}
 
+	// The ZIP is checked against the state even when other cells fail, so one check lists it all.
+	const place = zipAndState(cells.zip, cells.state);
 	if (cells.lat === '' && cells.lng === '') {
-		if (plan.listing) {
-			const located = locate(plan.listing);
+		if (place) {
+			const located = locate(place);
 			if (located.ok) plan.point = { lat: located.lat, lng: located.lng };
 			else fail(plan, 'zip', located.message);
 		}
@@ -533,8 +535,8 @@ function planRow(row: number, cells: Cells, existing: ListingRecord | null): Row
 		const lng = coordinate(plan, 'lng', cells.lng);
 		if (lat !== undefined && lng !== undefined) plan.point = { lat, lng };
 		// A ZIP missing from the offline list is fine with an explicit point; one in another state is not.
-		if (plan.listing && geocode(plan.listing.zip).ok) {
-			const located = locate(plan.listing);
+		if (place && geocode(place.zip).ok) {
+			const located = locate(place);
 			if (!located.ok) fail(plan, 'zip', located.message);
 		}
 	}
@@ -908,4 +910,13 @@ export async function exportPublishedJson(db: Database): Promise<ProviderJson[]>
 /** `providers-2025-03-31.csv`: the date of the export, for Content-Disposition. */
 export function exportFilename(extension: 'csv' | 'json', now = new Date()): string {
 	return `providers-${isoDay(now)}.${extension}`;
+}
+
+/** A row's ZIP and state when both are well-formed on their own, for the ZIP-in-state check. */
+function zipAndState(zip: string, state: string): { zip: string; state: StateCode } | null {
+	const code = state.trim().toUpperCase();
+	if (!/^\d{5}(-\d{4})?$/.test(zip.trim()) || !(STATE_CODES as readonly string[]).includes(code)) {
+		return null;
+	}
+	return { zip: zip.trim().slice(0, 5), state: code as StateCode };
 }
