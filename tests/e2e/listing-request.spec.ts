@@ -253,5 +253,20 @@ test.describe('without JavaScript', () => {
 		});
 		expect(again.status()).toBe(303);
 		expect(again.headers()['location']).toBe(`/list-your-practice/received?kind=new&ref=${ref}`);
+
+		// A bot that fills the hidden field is thanked, and nothing is stored (no reference).
+		sent.set('idempotencyKey', `bot-${Date.now()}`);
+		sent.set('fax_number', '555-0100');
+		const bot = await page.request.post('/list-your-practice', {
+			headers: {
+				origin: new URL(page.url()).origin,
+				accept: 'text/html',
+				'content-type': 'application/x-www-form-urlencoded'
+			},
+			data: sent.toString(),
+			maxRedirects: 0
+		});
+		expect(bot.status()).toBe(303);
+		expect(bot.headers()['location']).toBe('/list-your-practice/received?kind=new');
 	});
 });
