@@ -16,7 +16,14 @@ import {
 	providerTelehealthStates
 } from './db/schema';
 import { geocode } from './geocode';
-import { auditView, locate, writeListing, type ListingRecord, type Placement } from './listings';
+import {
+	auditView,
+	locate,
+	recordFrom,
+	writeListing,
+	type ListingRecord,
+	type Placement
+} from './listings';
 import { invalidateMapCache } from './map';
 
 /**
@@ -587,46 +594,14 @@ async function loadRecords(
 	const routesBy = group(routeRows);
 	const statesBy = group(stateRows);
 	const conditionsBy = group(conditionRows);
-	const orUndefined = <T>(value: T | null) => (value === null ? undefined : value);
-	return rows.map((row) => ({
-		id: row.id,
-		slug: row.slug,
-		status: row.status,
-		lat: row.lat,
-		lng: row.lng,
-		isDemo: row.isDemo,
-		lastVerifiedAt: row.lastVerifiedAt,
-		updatedAt: row.updatedAt,
-		listing: {
-			name: row.name,
-			kinds: row.kinds as Listing['kinds'],
-			description: row.description,
-			street: orUndefined(row.street),
-			city: row.city,
-			state: row.state as StateCode,
-			zip: row.zip,
-			phone: orUndefined(row.phone),
-			website: orUndefined(row.website),
-			email: orUndefined(row.email),
-			routes: (routesBy.get(row.id) ?? [])
-				.map((r) => ({
-					code: r.route as RouteCode,
-					priceMin: orUndefined(r.priceMin),
-					priceMax: orUndefined(r.priceMax),
-					seriesPrice: orUndefined(r.seriesPrice),
-					notes: orUndefined(r.notes)
-				}))
-				.sort((a, b) => ROUTE_CODES.indexOf(a.code) - ROUTE_CODES.indexOf(b.code)),
-			consultFee: orUndefined(row.consultFee),
-			acceptsInsurance: row.acceptsInsurance,
-			insuranceNotes: orUndefined(row.insuranceNotes),
-			offersPsychotherapy: row.offersPsychotherapy,
-			telehealthStates: (statesBy.get(row.id) ?? []).map((s) => s.state as StateCode).sort(),
-			conditions: (conditionsBy.get(row.id) ?? [])
-				.map((c) => c.condition as ConditionCode)
-				.sort((a, b) => CONDITION_CODES.indexOf(a) - CONDITION_CODES.indexOf(b))
-		}
-	}));
+	return rows.map((row) =>
+		recordFrom(
+			row,
+			routesBy.get(row.id) ?? [],
+			(statesBy.get(row.id) ?? []).map((s) => s.state),
+			(conditionsBy.get(row.id) ?? []).map((c) => c.condition)
+		)
+	);
 }
 
 // Checking and importing -----------------------------------------------------------------------

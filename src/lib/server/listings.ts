@@ -50,13 +50,27 @@ export async function loadListing(db: Database, id: number): Promise<ListingReco
 		db
 			.select({ state: providerTelehealthStates.state })
 			.from(providerTelehealthStates)
-			.where(eq(providerTelehealthStates.providerId, id))
-			.orderBy(asc(providerTelehealthStates.state)),
+			.where(eq(providerTelehealthStates.providerId, id)),
 		db
 			.select({ condition: providerConditions.condition })
 			.from(providerConditions)
 			.where(eq(providerConditions.providerId, id))
 	]);
+	return recordFrom(
+		row,
+		routeRows,
+		stateRows.map((s) => s.state),
+		conditionRows.map((c) => c.condition)
+	);
+}
+
+/** A provider row and its child rows as the listing they store (routes, states, conditions in order). */
+export function recordFrom(
+	row: typeof providers.$inferSelect,
+	routeRows: (typeof providerRoutes.$inferSelect)[],
+	states: string[],
+	conditions: string[]
+): ListingRecord {
 	return {
 		id: row.id,
 		slug: row.slug,
@@ -90,9 +104,9 @@ export async function loadListing(db: Database, id: number): Promise<ListingReco
 			acceptsInsurance: row.acceptsInsurance,
 			insuranceNotes: orUndefined(row.insuranceNotes),
 			offersPsychotherapy: row.offersPsychotherapy,
-			telehealthStates: stateRows.map((s) => s.state as StateCode),
-			conditions: conditionRows
-				.map((c) => c.condition as ConditionCode)
+			telehealthStates: (states as StateCode[]).slice().sort(),
+			conditions: (conditions as ConditionCode[])
+				.slice()
 				.sort((a, b) => CONDITION_CODES.indexOf(a) - CONDITION_CODES.indexOf(b))
 		}
 	};
