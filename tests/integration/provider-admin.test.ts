@@ -15,10 +15,10 @@ import {
 	findProviders,
 	parseListingEdit,
 	providerHistory,
-	reportedProvider
+	providerStatus
 } from '$lib/server/provider-admin';
 import { getBySlug, search } from '$lib/server/providers';
-import { openReports, submitReport } from '$lib/server/reports';
+import { closeReport, openReports, submitReport } from '$lib/server/reports';
 import {
 	annotationSchema,
 	closeReportSchema,
@@ -568,8 +568,29 @@ describeEachDatabase('provider administration', (ctx) => {
 			providerId: id,
 			providerSlug: 'pecan-clinic'
 		});
-		expect(await reportedProvider(ctx.db, sent.id)).toEqual({ id, status: 'published' });
-		expect(await reportedProvider(ctx.db, 2_000_000_000)).toBeNull();
+		// Resolving with "suspend" closes the report and suspends the listing in one go, on record.
+		const moderator = await createUser(ctx.db, {
+			email: 'pecan-moderator@example.org',
+			password: 'a long enough password',
+			role: 'moderator'
+		});
+		expect(
+			await closeReport(
+				ctx.db,
+				sent.id,
+				{ status: 'resolved', resolution: 'Closed for good', markVerified: false, suspend: true },
+				moderator
+			)
+		).toBe(true);
+		expect(await providerStatus(ctx.db, id)).toBe('suspended');
+		expect(await getBySlug(ctx.db, 'pecan-clinic')).toBeNull();
+		const entries = await ctx.db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.entityType, 'provider'), eq(auditLog.entityId, String(id))));
+		expect(entries.map((e) => [e.action, e.reason])).toEqual([
+			['provider.suspend', 'Closed for good']
+		]);
 		expect(
 			closeReportSchema.parse({ reportId: String(sent.id), resolution: 'Closed', suspend: 'on' })
 		).toEqual({ reportId: sent.id, resolution: 'Closed', markVerified: false, suspend: true });

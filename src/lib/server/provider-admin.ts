@@ -186,16 +186,3 @@ export async function providerStatus(
 		.where(eq(providers.id, providerId));
 	return row?.status ?? null;
 }
-
-/** The provider a problem report is about, with its status; null for an unknown report. */
-export async function reportedProvider(
-	db: Database,
-	reportId: number
-): Promise<{ id: number; status: ProviderStatus } | null> {
-	const [row] = await db
-		.select({ id: providers.id, status: providers.status })
-		.from(problemReports)
-		.innerJoin(providers, eq(providers.id, problemReports.providerId))
-		.where(eq(problemReports.id, reportId));
-	return row ?? null;
-}

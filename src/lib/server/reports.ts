@@ -3,6 +3,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { RatingReportInput, ReportInput } from '../schemas/report';
 import * as audit from './audit';
 import { clientHashes } from './client-hash';
+import { invalidateMapCache } from './map';
 import type { Database } from './db';
 import { notPublished, publishedId } from './providers';
 import { problemReports, providers, ratings } from './db/schema';
@@ -125,10 +126,16 @@ export async function openReports(db: Database): Promise<OpenReport[]> {
 export async function closeReport(
 	db: Database,
 	reportId: number,
-	decision: { status: 'resolved' | 'dismissed'; resolution: string; markVerified: boolean },
+	decision: {
+		status: 'resolved' | 'dismissed';
+		resolution: string;
+		markVerified: boolean;
+		/** Suspend the listing too (a resolved report about a closed practice, say). */
+		suspend?: boolean;
+	},
 	actor: { id: number }
 ): Promise<boolean> {
-	return db.transaction(async (tx) => {
+	const closed = await db.transaction(async (tx) => {
 		const [report] = await tx
 			.select()
 			.from(problemReports)
@@ -180,6 +187,30 @@ export async function closeReport(
 				reason: `While closing problem report ${reportId}`
 			});
 		}
+		if (decision.suspend) {
+			const [before] = await tx
+				.select({ status: providers.status })
+				.from(providers)
+				.where(eq(providers.id, report.providerId))
+				.for('update');
+			if (before && before.status !== 'suspended') {
+				await tx
+					.update(providers)
+					.set({ status: 'suspended', updatedAt: now })
+					.where(eq(providers.id, report.providerId));
+				await audit.record(tx, {
+					actorId: actor.id,
+					action: 'provider.suspend',
+					entityType: 'provider',
+					entityId: report.providerId,
+					before: { status: before.status },
+					after: { status: 'suspended' },
+					reason: decision.resolution
+				});
+			}
+		}
 		return true;
 	});
+	if (closed && decision.suspend) invalidateMapCache();
+	return closed;
 }

@@ -1,7 +1,5 @@
 import { fail } from '@sveltejs/kit';
 import { requireRole } from '$lib/server/auth';
-import * as listings from '$lib/server/listings';
-import * as providerAdmin from '$lib/server/provider-admin';
 import * as reports from '$lib/server/reports';
 import { fieldErrors } from '$lib/schemas/errors';
 import { closeReportSchema } from '$lib/schemas/provider-admin';
@@ -41,18 +39,15 @@ function close(status: 'resolved' | 'dismissed'): NonNullable<Actions[string]> {
 				}
 			});
 		}
-		const provider = await providerAdmin.reportedProvider(db, reportId);
+		// Closing, verifying and suspending happen in one transaction, or not at all.
 		const done = await reports.closeReport(
 			db,
 			reportId,
-			{ status, resolution, markVerified },
+			{ status, resolution, markVerified, suspend },
 			user
 		);
-		if (!done || !provider) {
+		if (!done) {
 			return fail(404, { reportId, errors: { form: 'That report is already closed.' } });
-		}
-		if (suspend && provider.status !== 'suspended') {
-			await listings.changeProvider(db, provider.id, { status: 'suspended' }, resolution, user);
 		}
 		return { done: { reportId, status, suspended: suspend } };
 	};
