@@ -258,6 +258,32 @@ describeEachDatabase('listing requests', (ctx) => {
 		expect(await getBySlug(ctx.db, 'juniper-east')).toMatchObject({ lat: 30.2621, lng: -97.7195 });
 	});
 
+	it('two approvals racing for one slug never fail with an error: one gets it, the other is told', async () => {
+		const ids: number[] = [];
+		for (let i = 0; i < 4; i++) {
+			const sent = await listings.submitRequest(
+				ctx.db,
+				formRequest({ name: 'Twin Pines Ketamine', city: 'Austin', zip: '78701' }),
+				{ address: nextAddress() }
+			);
+			ids.push((sent as { id: number }).id);
+		}
+		const results = await Promise.all(
+			ids.map((id) => listings.approveRequest(ctx.db, id, moderator, { slug: 'twin-pines' }))
+		);
+		const approved = results.filter((r) => r.ok);
+		expect(approved).toHaveLength(1);
+		for (const refused of results.filter((r) => !r.ok)) {
+			expect(refused).toEqual({
+				ok: false,
+				code: 'invalid',
+				fields: { slug: 'Another provider already uses the slug “twin-pines”.' }
+			});
+		}
+		const stillPending = (await listings.pendingRequests(ctx.db)).map((p) => p.id);
+		expect(ids.filter((id) => stillPending.includes(id))).toHaveLength(3);
+	});
+
 	it('an update request replaces the listing but keeps its ratings, with before and after on record', async () => {
 		const providerId = await insertProvider(ctx.db, {
 			name: 'Cedar Clinic',

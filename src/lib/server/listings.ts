@@ -8,7 +8,7 @@ import { stateName, type StateCode } from '../domain/states';
 import type { Listing, ListingRequestInput } from '../schemas/listing';
 import * as audit from './audit';
 import { clientHashes } from './client-hash';
-import type { Database } from './db';
+import { isUniqueViolation, type Database } from './db';
 import {
 	listingRequests,
 	providerConditions,
@@ -425,9 +425,51 @@ export async function requestDetail(db: Database, id: number): Promise<RequestDe
 	};
 }
 
+type Undecidable = { ok: false; code: 'not_found' | 'not_pending'; message: string };
+
+/** The request, locked for this transaction, while it is still pending. */
+async function lockPending(
+	tx: Database,
+	requestId: number
+): Promise<{ ok: true; request: typeof listingRequests.$inferSelect } | Undecidable> {
+	const [request] = await tx
+		.select()
+		.from(listingRequests)
+		.where(eq(listingRequests.id, requestId))
+		.for('update');
+	if (!request) return { ok: false, code: 'not_found', message: 'That request does not exist.' };
+	if (request.status !== 'pending') {
+		return {
+			ok: false,
+			code: 'not_pending',
+			message: `That request was already ${request.status}.`
+		};
+	}
+	return { ok: true, request };
+}
+
+/**
+ * Runs a write that sets a provider's slug. The check before it cannot see a transaction still
+ * running alongside; if that one took the slug first, the unique index refuses this one, and the
+ * moderator gets the same field message instead of an error page.
+ */
+async function claimingSlug<T>(
+	slug: () => string | undefined,
+	write: () => Promise<T>
+): Promise<T | { ok: false; code: 'invalid'; fields: Record<string, string> }> {
+	try {
+		return await write();
+	} catch (err) {
+		if (!isUniqueViolation(err)) throw err;
+		return { ok: false, code: 'invalid', fields: { slug: slugInUse(slug() ?? '') } };
+	}
+}
+
+const slugInUse = (slug: string) => `Another provider already uses the slug “${slug}”.`;
+
 export type DecisionResult =
 	| { ok: true; providerId: number; slug: string }
-	| { ok: false; code: 'not_found' | 'not_pending'; message: string }
+	| Undecidable
 	| { ok: false; code: 'invalid'; fields: Record<string, string> };
 
 /**
@@ -440,82 +482,81 @@ export async function approveRequest(
 	actor: { id: number },
 	adjust: { slug?: string; lat?: number; lng?: number; reason?: string } = {}
 ): Promise<DecisionResult> {
-	const result = await db.transaction(async (tx): Promise<DecisionResult> => {
-		const [request] = await tx
-			.select()
-			.from(listingRequests)
-			.where(eq(listingRequests.id, requestId))
-			.for('update');
-		if (!request) return { ok: false, code: 'not_found', message: 'That request does not exist.' };
-		if (request.status !== 'pending') {
-			return {
-				ok: false,
-				code: 'not_pending',
-				message: `That request was already ${request.status}.`
-			};
-		}
-		const listing = request.payload as Listing;
-		let point: { lat: number; lng: number };
-		if (adjust.lat !== undefined && adjust.lng !== undefined) {
-			point = { lat: adjust.lat, lng: adjust.lng };
-		} else {
-			const located = locate(listing);
-			if (!located.ok) return { ok: false, code: 'invalid', fields: { lat: located.message } };
-			point = located;
-		}
-		const existing = request.providerId === null ? null : await loadListing(tx, request.providerId);
-		if (existing) {
-			await tx.execute(
-				sql`select 1 from ${providers} where ${providers.id} = ${existing.id} for update`
-			);
-		}
-		const slug =
-			adjust.slug ?? existing?.slug ?? (await uniqueSlug(tx, `${listing.name}-${listing.city}`));
-		if (await slugTaken(tx, slug, existing?.id)) {
-			return {
-				ok: false,
-				code: 'invalid',
-				fields: { slug: `Another provider already uses the slug “${slug}”.` }
-			};
-		}
-		const now = new Date();
-		const placement: Placement = {
-			slug,
-			...point,
-			status: 'published',
-			lastVerifiedAt: now
-		};
-		const providerId = await writeListing(tx, listing, placement, existing?.id);
-		await tx
-			.update(listingRequests)
-			.set({
-				status: 'approved',
-				providerId,
-				decidedBy: actor.id,
-				decidedAt: now,
-				decisionReason: adjust.reason ?? null
+	let attempted: string | undefined;
+	const result = await claimingSlug(
+		() => attempted,
+		() =>
+			db.transaction(async (tx): Promise<DecisionResult> => {
+				const locked = await lockPending(tx, requestId);
+				if (!locked.ok) return locked;
+				const { request } = locked;
+				const listing = request.payload as Listing;
+				let point: { lat: number; lng: number };
+				if (adjust.lat !== undefined && adjust.lng !== undefined) {
+					point = { lat: adjust.lat, lng: adjust.lng };
+				} else {
+					const located = locate(listing);
+					if (!located.ok) return { ok: false, code: 'invalid', fields: { lat: located.message } };
+					point = located;
+				}
+				const existing =
+					request.providerId === null ? null : await loadListing(tx, request.providerId);
+				if (existing) {
+					await tx.execute(
+						sql`select 1 from ${providers} where ${providers.id} = ${existing.id} for update`
+					);
+				}
+				const slug =
+					adjust.slug ??
+					existing?.slug ??
+					(await uniqueSlug(tx, `${listing.name}-${listing.city}`));
+				attempted = slug;
+				if (await slugTaken(tx, slug, existing?.id)) {
+					return {
+						ok: false,
+						code: 'invalid',
+						fields: { slug: slugInUse(slug) }
+					};
+				}
+				const now = new Date();
+				const placement: Placement = {
+					slug,
+					...point,
+					status: 'published',
+					lastVerifiedAt: now
+				};
+				const providerId = await writeListing(tx, listing, placement, existing?.id);
+				await tx
+					.update(listingRequests)
+					.set({
+						status: 'approved',
+						providerId,
+						decidedBy: actor.id,
+						decidedAt: now,
+						decisionReason: adjust.reason ?? null
+					})
+					.where(eq(listingRequests.id, requestId));
+				await audit.record(tx, {
+					actorId: actor.id,
+					action: 'request.approve',
+					entityType: 'listing_request',
+					entityId: requestId,
+					before: { status: 'pending' },
+					after: { status: 'approved', providerId },
+					reason: adjust.reason
+				});
+				await audit.record(tx, {
+					actorId: actor.id,
+					action: existing ? 'provider.update' : 'provider.create',
+					entityType: 'provider',
+					entityId: providerId,
+					before: existing ? auditView(existing) : null,
+					after: auditView({ ...placement, listing }),
+					reason: `From listing request ${requestId}`
+				});
+				return { ok: true, providerId, slug };
 			})
-			.where(eq(listingRequests.id, requestId));
-		await audit.record(tx, {
-			actorId: actor.id,
-			action: 'request.approve',
-			entityType: 'listing_request',
-			entityId: requestId,
-			before: { status: 'pending' },
-			after: { status: 'approved', providerId },
-			reason: adjust.reason
-		});
-		await audit.record(tx, {
-			actorId: actor.id,
-			action: existing ? 'provider.update' : 'provider.create',
-			entityType: 'provider',
-			entityId: providerId,
-			before: existing ? auditView(existing) : null,
-			after: auditView({ ...placement, listing }),
-			reason: `From listing request ${requestId}`
-		});
-		return { ok: true, providerId, slug };
-	});
+	);
 	if (result.ok) invalidateMapCache();
 	return result;
 }
@@ -525,21 +566,10 @@ export async function rejectRequest(
 	requestId: number,
 	reason: string,
 	actor: { id: number }
-): Promise<{ ok: true } | { ok: false; code: 'not_found' | 'not_pending'; message: string }> {
+): Promise<{ ok: true } | Undecidable> {
 	return db.transaction(async (tx) => {
-		const [request] = await tx
-			.select({ status: listingRequests.status })
-			.from(listingRequests)
-			.where(eq(listingRequests.id, requestId))
-			.for('update');
-		if (!request) return { ok: false, code: 'not_found', message: 'That request does not exist.' };
-		if (request.status !== 'pending') {
-			return {
-				ok: false,
-				code: 'not_pending',
-				message: `That request was already ${request.status}.`
-			};
-		}
+		const locked = await lockPending(tx, requestId);
+		if (!locked.ok) return locked;
 		await tx
 			.update(listingRequests)
 			.set({
@@ -594,38 +624,43 @@ export async function updateListing(
 	input: { listing: Listing; slug: string; lat: number; lng: number; reason?: string },
 	actor: { id: number }
 ): Promise<EditResult> {
-	const result = await db.transaction(async (tx): Promise<EditResult> => {
-		await tx.execute(
-			sql`select 1 from ${providers} where ${providers.id} = ${providerId} for update`
-		);
-		const before = await loadListing(tx, providerId);
-		if (!before) return { ok: false, code: 'not_found', message: 'That provider does not exist.' };
-		if (await slugTaken(tx, input.slug, providerId)) {
-			return {
-				ok: false,
-				code: 'invalid',
-				fields: { slug: `Another provider already uses the slug “${input.slug}”.` }
-			};
-		}
-		const placement: Placement = {
-			slug: input.slug,
-			lat: input.lat,
-			lng: input.lng,
-			status: before.status,
-			lastVerifiedAt: before.lastVerifiedAt
-		};
-		await writeListing(tx, input.listing, placement, providerId);
-		await audit.record(tx, {
-			actorId: actor.id,
-			action: 'provider.update',
-			entityType: 'provider',
-			entityId: providerId,
-			before: auditView(before),
-			after: auditView({ ...placement, listing: input.listing }),
-			reason: input.reason
-		});
-		return { ok: true, slug: input.slug };
-	});
+	const result = await claimingSlug(
+		() => input.slug,
+		() =>
+			db.transaction(async (tx): Promise<EditResult> => {
+				await tx.execute(
+					sql`select 1 from ${providers} where ${providers.id} = ${providerId} for update`
+				);
+				const before = await loadListing(tx, providerId);
+				if (!before)
+					return { ok: false, code: 'not_found', message: 'That provider does not exist.' };
+				if (await slugTaken(tx, input.slug, providerId)) {
+					return {
+						ok: false,
+						code: 'invalid',
+						fields: { slug: slugInUse(input.slug) }
+					};
+				}
+				const placement: Placement = {
+					slug: input.slug,
+					lat: input.lat,
+					lng: input.lng,
+					status: before.status,
+					lastVerifiedAt: before.lastVerifiedAt
+				};
+				await writeListing(tx, input.listing, placement, providerId);
+				await audit.record(tx, {
+					actorId: actor.id,
+					action: 'provider.update',
+					entityType: 'provider',
+					entityId: providerId,
+					before: auditView(before),
+					after: auditView({ ...placement, listing: input.listing }),
+					reason: input.reason
+				});
+				return { ok: true, slug: input.slug };
+			})
+	);
 	if (result.ok) invalidateMapCache();
 	return result;
 }

@@ -2,7 +2,7 @@ import { and, asc, count, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { STAFF_ROLES, type CreateUserInput, type StaffRole } from '../schemas/users';
 import * as audit from './audit';
 import { hashPassword, PASSWORD_MIN, revokeSessions } from './auth';
-import type { Database } from './db';
+import { isUniqueViolation, type Database } from './db';
 import { sessions, users } from './db/schema';
 
 /**
@@ -59,14 +59,6 @@ const refuse = (field: UserField, message: string, status: 400 | 404 = 400): Use
 export async function listUsers(db: Database): Promise<StaffAccount[]> {
 	const rows = await db.select(columns).from(users).where(staff).orderBy(asc(users.email));
 	return rows.map(asAccount);
-}
-
-/** Both drivers report PostgreSQL's SQLSTATE as `code`, possibly under drizzle's wrapper `cause`. */
-function isUniqueViolation(err: unknown): boolean {
-	for (let e = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-		if ((e as { code?: unknown }).code === '23505') return true;
-	}
-	return false;
 }
 
 export async function createAccount(

@@ -79,4 +79,12 @@ export async function ping(db: Database): Promise<boolean> {
 	}
 }
 
+/** A unique-index violation (SQLSTATE 23505); both drivers put it in `code`, maybe under drizzle's `cause`. */
+export function isUniqueViolation(err: unknown): boolean {
+	for (let e = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+		if ((e as { code?: unknown }).code === '23505') return true;
+	}
+	return false;
+}
+
 export { schema };
