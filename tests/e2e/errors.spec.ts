@@ -2,7 +2,19 @@ import { expect, test } from './fixtures';
 
 const notFound = [
 	{ path: '/providers/no-such-provider-e2e', what: 'an unknown provider' },
-	{ path: '/states/zz', what: 'an unknown state' }
+	{ path: '/states/zz', what: 'an unknown state' },
+	{
+		path: '/providers/no-such-provider-e2e/update',
+		what: 'an update form for an unknown provider'
+	},
+	{
+		path: '/providers/no-such-provider-e2e/ratings/1/report',
+		what: 'a report of an unknown rating'
+	},
+	{
+		path: '/providers/no-such-provider-e2e/ratings/99999999999/report',
+		what: 'an out-of-range rating id'
+	}
 ];
 
 const badQueries = [
