@@ -45,6 +45,39 @@ export async function submitReport(
 	return { ok: true, id: row.id };
 }
 
+export interface PublishedRating {
+	providerId: number;
+	providerName: string;
+	overall: number;
+	comment: string | null;
+}
+
+/** A published rating of a published provider, by the provider's slug and the rating's id. */
+export async function publishedRating(
+	db: Database,
+	slug: string,
+	ratingId: number
+): Promise<PublishedRating | null> {
+	const [row] = await db
+		.select({
+			providerId: providers.id,
+			providerName: providers.name,
+			overall: ratings.overall,
+			comment: ratings.comment
+		})
+		.from(ratings)
+		.innerJoin(providers, eq(providers.id, ratings.providerId))
+		.where(
+			and(
+				eq(ratings.id, ratingId),
+				eq(ratings.status, 'published'),
+				eq(providers.slug, slug),
+				eq(providers.status, 'published')
+			)
+		);
+	return row ?? null;
+}
+
 /**
  * Anyone's report that one published rating breaks the rules. It goes to the ratings queue; the
  * rating stays as it is until a moderator decides.
@@ -56,23 +89,10 @@ export async function submitRatingReport(
 	input: RatingReportInput,
 	client: { address: string }
 ): Promise<ReportResult> {
-	const providerId = await publishedId(db, slug);
-	const [rating] =
-		providerId === null
-			? []
-			: await db
-					.select({ id: ratings.id })
-					.from(ratings)
-					.where(
-						and(
-							eq(ratings.id, ratingId),
-							eq(ratings.providerId, providerId),
-							eq(ratings.status, 'published')
-						)
-					);
-	if (providerId === null || !rating) {
+	const rating = await publishedRating(db, slug, ratingId);
+	if (!rating)
 		return { ok: false, code: 'not_found', message: 'That rating is not published here.' };
-	}
+	const { providerId } = rating;
 	const { current } = await clientHashes(db, client.address);
 	try {
 		await limiter.consume(current);

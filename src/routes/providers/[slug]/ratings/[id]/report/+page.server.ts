@@ -1,8 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { and, eq } from 'drizzle-orm';
-import { ratings } from '$lib/server/db/schema';
 import { ADDRESS_UNAVAILABLE, clientAddressOf } from '$lib/server/http';
-import * as providers from '$lib/server/providers';
 import * as reports from '$lib/server/reports';
 import { fieldErrors } from '$lib/schemas/errors';
 import { parseId } from '$lib/schemas/provider-admin';
@@ -19,24 +16,13 @@ function notFound(): never {
 
 export const load: PageServerLoad = async ({ params, locals }) => {
 	const ratingId = parseId(params.id);
-	const provider = await providers.getBySlug(locals.db, params.slug);
-	if (ratingId === null || !provider) notFound();
-	const [rating] = await locals.db
-		.select({
-			overall: ratings.overall,
-			comment: ratings.comment,
-			publishedAt: ratings.publishedAt
-		})
-		.from(ratings)
-		.where(
-			and(
-				eq(ratings.id, ratingId),
-				eq(ratings.providerId, provider.id),
-				eq(ratings.status, 'published')
-			)
-		);
-	if (!rating) notFound();
-	return { provider: { slug: provider.slug, name: provider.name }, rating };
+	const found =
+		ratingId === null ? null : await reports.publishedRating(locals.db, params.slug, ratingId);
+	if (!found) notFound();
+	return {
+		provider: { slug: params.slug, name: found.providerName },
+		rating: { overall: found.overall, comment: found.comment }
+	};
 };
 
 export const actions: Actions = {
