@@ -1,16 +1,40 @@
 import adapter from '@sveltejs/adapter-node';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+import { copyFileSync, rmSync } from 'node:fs';
+
+/**
+ * adapter-node, with scripts/server-entry.js as build/index.js: the same request handler, served
+ * over plain HTTP when no ORIGIN or PROTOCOL_HEADER says otherwise, drained on SIGTERM
+ * (docs/decisions/011-serving-the-build.md).
+ */
+function nodeServer() {
+	const node = adapter();
+	return {
+		...node,
+		name: 'adapter-node (directory server entry)',
+		/** @param {import('@sveltejs/kit').Builder} builder */
+		async adapt(builder) {
+			await node.adapt(builder);
+			copyFileSync('scripts/server-entry.js', 'build/index.js');
+			rmSync('build/index.js.map', { force: true });
+		}
+	};
+}
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
 	preprocess: vitePreprocess(),
 	compilerOptions: { runes: true },
 	kit: {
-		adapter: adapter(),
+		adapter: nodeServer(),
+		// The origin check runs in src/hooks.server.ts (src/lib/server/same-origin.ts): the same
+		// rule, with an answer people can read.
+		csrf: { trustedOrigins: ['*'] },
 		typescript: {
 			config: (tsconfig) => {
 				tsconfig.include.push(
 					'../scripts/**/*.ts',
+					'../scripts/**/*.js',
 					'../drizzle.config.ts',
 					'../playwright.config.ts'
 				);

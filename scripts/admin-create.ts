@@ -4,7 +4,7 @@
  */
 import { createInterface } from 'node:readline';
 import { createUser, ROLES, type Role } from '../src/lib/server/auth';
-import { openDatabase } from '../src/lib/server/db/index';
+import { openConfiguredDatabase } from './database';
 
 function arg(name: string): string | undefined {
 	const i = process.argv.indexOf(`--${name}`);
@@ -37,11 +37,7 @@ if (!email || !ROLES.includes(role)) {
 	process.exit(2);
 }
 const password = await readPassword();
-const url = process.env.DATABASE_URL;
-const handle = await openDatabase({
-	url,
-	dataDir: url ? undefined : process.env.DATA_DIR || 'data'
-});
+const handle = await openConfiguredDatabase();
 try {
 	const user = await createUser(handle.db, { email, password, role });
 	console.log(`Created ${user.role} ${user.email}.`);

@@ -46,8 +46,18 @@ if (pw) {
 	if (unexpected + flaky > 0)
 		problems.push(`${unexpected + flaky} browser tests failed or were flaky`);
 	if (skipped > 0) problems.push(`${skipped} browser tests were skipped`);
+	// The journeys against the server exactly as the README starts it must have run and passed.
+	const tests = [];
+	const walk = (suite) => {
+		for (const spec of suite.specs ?? []) tests.push(...spec.tests);
+		for (const child of suite.suites ?? []) walk(child);
+	};
+	for (const suite of pw.suites ?? []) walk(suite);
+	const readme = tests.filter((t) => t.projectName === 'README server');
+	const readmePassed = readme.filter((t) => t.status === 'expected').length;
+	if (readmePassed === 0) problems.push('no browser test passed against the README server');
 	console.log(
-		`playwright: ${expected} passed, ${unexpected} failed, ${flaky} flaky, ${skipped} skipped`
+		`playwright: ${expected} passed (${readmePassed} against the README server), ${unexpected} failed, ${flaky} flaky, ${skipped} skipped`
 	);
 }
 

@@ -1,9 +1,5 @@
-import { openDatabase } from '../src/lib/server/db/index';
+import { openConfiguredDatabase } from './database';
 
-const url = process.env.DATABASE_URL;
-const handle = await openDatabase({
-	url,
-	dataDir: url ? undefined : process.env.DATA_DIR || 'data'
-});
+const handle = await openConfiguredDatabase();
 console.log(`Migrated the ${handle.kind} database.`);
 await handle.close();

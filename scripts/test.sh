@@ -22,5 +22,5 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
 fi
 
 npx vitest run
-npx vite build
+node scripts/start.js --build-only
 npx playwright test

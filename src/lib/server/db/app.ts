@@ -12,19 +12,26 @@ import { openDatabase, type DatabaseHandle } from './index';
  */
 const holder = globalThis as typeof globalThis & { __appDatabase?: Promise<DatabaseHandle> };
 
+export const usesEmbeddedDatabase = () => !process.env.DATABASE_URL;
+
 async function start(): Promise<DatabaseHandle> {
 	const url = process.env.DATABASE_URL || undefined;
 	const handle = await openDatabase({
 		url,
 		dataDir: url ? undefined : resolve(process.env.DATA_DIR || 'data')
 	});
-	if (handle.kind === 'pglite' && process.env.SEED_DEMO !== 'false') {
-		const added = await seedDemoIfEmpty(handle.db);
-		if (added) console.log(`Loaded ${added} demo providers into the embedded database.`);
+	try {
+		if (handle.kind === 'pglite' && process.env.SEED_DEMO !== 'false') {
+			const added = await seedDemoIfEmpty(handle.db);
+			if (added) console.log(`Loaded ${added} demo providers into the embedded database.`);
+		}
+		const admin = await ensureFirstAdmin(handle.db, process.env);
+		if (admin) console.log('Created the first admin account from ADMIN_EMAIL.');
+		await eraseOldContacts(handle.db);
+	} catch (err) {
+		await handle.close();
+		throw err;
 	}
-	const admin = await ensureFirstAdmin(handle.db, process.env);
-	if (admin) console.log(`Created the first admin account (${admin.email}).`);
-	await eraseOldContacts(handle.db);
 	warmMapCache(handle.db);
 	warmGeocoder();
 	return handle;
@@ -36,4 +43,13 @@ export function appDatabase(): Promise<DatabaseHandle> {
 		throw err;
 	});
 	return holder.__appDatabase;
+}
+
+/** Closes the handle (the PGlite directory and its lock, or the PostgreSQL pool), if one is open. */
+export async function closeAppDatabase(): Promise<void> {
+	const opening = holder.__appDatabase;
+	holder.__appDatabase = undefined;
+	if (!opening) return;
+	const handle = await opening.catch(() => null);
+	await handle?.close();
 }

@@ -11,6 +11,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import postgres from 'postgres';
+import { lockDataDir } from './lock';
 import * as schema from './schema';
 
 /** Either driver, seen through what they share; the rest of the code never knows which. */
@@ -37,7 +38,14 @@ export function migrationsFolder(): string {
 
 export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseHandle> {
 	const handle = options.url ? openPostgres(options.url) : await openPglite(options.dataDir);
-	if (options.migrate !== false) await handle.migrate();
+	if (options.migrate !== false) {
+		try {
+			await handle.migrate();
+		} catch (err) {
+			await handle.close();
+			throw err;
+		}
+	}
 	return handle;
 }
 
@@ -53,14 +61,30 @@ function openPostgres(url: string) {
 }
 
 async function openPglite(dataDir?: string) {
-	if (dataDir) mkdirSync(dataDir, { recursive: true });
-	const client = await PGlite.create({ dataDir, extensions: { cube, earthdistance, pg_trgm } });
+	let unlock = () => {};
+	if (dataDir) {
+		mkdirSync(dataDir, { recursive: true });
+		unlock = lockDataDir(dataDir);
+	}
+	let client: PGlite;
+	try {
+		client = await PGlite.create({ dataDir, extensions: { cube, earthdistance, pg_trgm } });
+	} catch (err) {
+		unlock();
+		throw err;
+	}
 	const db = drizzlePglite(client, { schema });
 	return {
 		db: db as unknown as Database,
 		kind: 'pglite' as const,
 		migrate: () => migratePglite(db, { migrationsFolder: migrationsFolder() }),
-		close: () => client.close()
+		close: async () => {
+			try {
+				await client.close();
+			} finally {
+				unlock();
+			}
+		}
 	};
 }
 
