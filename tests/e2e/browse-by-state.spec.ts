@@ -26,6 +26,15 @@ test.describe('browse by state', () => {
 			'Ketamine therapy providers in Texas'
 		);
 		expect(await stateTotal(page)).toBe(distinct);
+		// The sentence adds up: a provider in both groups is counted once, and said so.
+		const both = inPerson.filter((p) => telehealth.some((t) => t.slug === p.slug)).length;
+		expect(inPerson.length + telehealth.length - both).toBe(distinct);
+		const lede = page.getByTestId('state-total');
+		await expect(lede).toContainText(
+			`${distinct} providers serve patients in Texas: ${inPerson.length} in person and ${telehealth.length} by telehealth`
+		);
+		if (both > 0) await expect(lede).toContainText(`; ${both} of them`);
+		else await expect(lede).not.toContainText('both lists');
 
 		const inPersonGroup = page.getByRole('region', { name: /^In person in Texas/ });
 		const telehealthGroup = page.getByRole('region', { name: /^Telehealth licensed in Texas/ });
@@ -42,6 +51,22 @@ test.describe('browse by state', () => {
 		for (const provider of telehealth)
 			expect(provider.telehealthStates, provider.slug).toContain('TX');
 		await expect(cards(inPersonGroup).first()).toContainText(', TX');
+	});
+
+	test('IV in a state: clinics only, never a telehealth service', async ({ page, api }) => {
+		const telehealthIv = await api.allProviders({ state: 'TX', route: 'iv', telehealth: 'yes' });
+		expect(telehealthIv).toEqual([]);
+		const iv = await api.allProviders({ state: 'TX', route: 'iv' });
+		expect(iv.length).toBeGreaterThan(0);
+		await page.goto('/states/tx?route=iv');
+		await expect(page.getByTestId('state-total')).toContainText(
+			`${iv.length} providers serve patients in Texas offering IV infusion: ${iv.length} in person and 0 by telehealth.`
+		);
+		const telehealthGroup = page.getByRole('region', { name: /^Telehealth licensed in Texas/ });
+		await expect(telehealthGroup.locator('article.card')).toHaveCount(0);
+		await expect(telehealthGroup).toContainText(
+			'IV infusion is given in an office, so no telehealth service offers it.'
+		);
 	});
 
 	test('an upper-case state code redirects permanently to the lower-case page', async ({

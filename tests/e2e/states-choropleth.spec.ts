@@ -57,22 +57,61 @@ test.describe('the choropleth on /states', () => {
 		await expect(page.getByRole('heading', { level: 1 })).toContainText('Texas');
 	});
 
-	test('the state shapes can be reached and followed with the keyboard', async ({ page }) => {
+	test('the map is one Tab stop: arrow keys move from state to state A–Z, Enter opens one', async ({
+		page
+	}) => {
 		await page.goto('/states');
-		const inMap = () =>
+		const focused = () =>
 			page.evaluate(() => {
 				const active = document.activeElement;
-				return active?.closest('figure.choropleth') ? active.getAttribute('href') : null;
+				return {
+					inMap: !!active?.closest('figure.choropleth'),
+					inTable: !!active?.closest('table.matrix'),
+					href: active?.getAttribute('href') ?? null
+				};
 			});
-		let href: string | null = null;
-		for (let i = 0; i < 40 && href === null; i++) {
+		// Wait for hydration: the map then offers a single Tab stop.
+		await expect(page.locator('figure.choropleth a[tabindex="0"]')).toHaveCount(1);
+		let stops = 0;
+		let at = await focused();
+		while (!at.inMap && stops < 40) {
 			await page.keyboard.press('Tab');
-			href = await inMap();
+			stops++;
+			at = await focused();
 		}
-		expect(href, 'Tab reaches a state shape').toMatch(/^\/states\/[a-z]{2}$/);
-		await expect(page.locator('figure.choropleth a:focus')).toHaveCount(1);
+		expect(at.href, 'Tab reaches the map at its first state, Alabama').toBe('/states/al');
+		await page.keyboard.press('ArrowRight');
+		expect((await focused()).href).toBe('/states/ak');
+		await page.keyboard.press('ArrowRight');
+		expect((await focused()).href).toBe('/states/az');
+		await page.keyboard.press('ArrowLeft');
+		expect((await focused()).href).toBe('/states/ak');
+		await page.keyboard.press('End');
+		expect((await focused()).href).toBe('/states/wy');
+		await page.keyboard.press('Home');
+		expect((await focused()).href).toBe('/states/al');
 
+		// One more Tab leaves the map: its other 50 states are not Tab stops.
+		await page.keyboard.press('Tab');
+		expect((await focused()).inMap).toBe(false);
+		// Shift+Tab comes back to the state last visited.
+		await page.keyboard.press('Shift+Tab');
+		expect((await focused()).href).toBe('/states/al');
+		await page.keyboard.press('ArrowDown');
 		await page.keyboard.press('Enter');
-		await expect(page).toHaveURL(new RegExp(`${href}$`));
+		await expect(page).toHaveURL(/\/states\/ak$/);
+		await expect(page.getByRole('heading', { level: 1 })).toContainText('Alaska');
+	});
+
+	test.describe('without JavaScript', () => {
+		test.use({ javaScriptEnabled: false });
+		test('every state on the map is a link in A–Z order', async ({ page }) => {
+			await page.goto('/states');
+			const hrefs = await page
+				.locator('figure.choropleth a')
+				.evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+			expect(hrefs).toHaveLength(51);
+			expect(hrefs.slice(0, 3)).toEqual(['/states/al', '/states/ak', '/states/az']);
+		});
 	});
 });

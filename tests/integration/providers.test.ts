@@ -5,7 +5,7 @@ import { STATES, type StateCode } from '$lib/domain/states';
 import type { ProviderFilters } from '$lib/schemas/filters';
 import { selectRows } from '$lib/server/db';
 import { providers } from '$lib/server/db/schema';
-import { coverage, getBySlug, search, type RouteCounts } from '$lib/server/providers';
+import { coverage, getBySlug, search, stateCounts, type RouteCounts } from '$lib/server/providers';
 import { describeEachDatabase } from '../helpers/databases';
 import { insertProviders, type ProviderFixture } from '../helpers/fixtures';
 import { EMPTY_SUMMARY } from '$lib/domain/feedback';
@@ -131,8 +131,9 @@ function routeCounts(cells: Partial<RouteCounts> = {}): RouteCounts {
 /** The coverage matrix worked out by hand from FIXTURES; every other state is all zeros. */
 const EXPECTED_COVERAGE: Partial<Record<StateCode, { total: number } & Partial<RouteCounts>>> = {
 	// Alamo, Bluebonnet, Cypress located here; Elm and Harbor licensed here. Drift is located
-	// here but not licensed here; Fern is pending and Garnet suspended.
-	TX: { total: 5, iv: 2, im: 2, esketamine: 1, troche: 2, rdt: 1 },
+	// here but not licensed here; Fern is pending and Garnet suspended. Harbor gives IV only in
+	// its Oklahoma clinic, so it serves Texas with troches but not with IV.
+	TX: { total: 5, iv: 1, im: 2, esketamine: 1, troche: 2, rdt: 1 },
 	// Harbor serves OK both in person and by telehealth: once.
 	OK: { total: 2, iv: 1, troche: 2, rdt: 1 },
 	NY: { total: 3, iv: 1, im: 1, esketamine: 1, troche: 1, rdt: 2 },
@@ -264,9 +265,14 @@ describeEachDatabase('providers', (ctx) => {
 					'Lark Clinic'
 				]
 			});
+			// Harbor is licensed for telehealth in Texas, but gives IV only in its Oklahoma clinic.
 			expect(await find({ state: 'TX', route: 'iv' })).toEqual({
-				total: 2,
-				names: ['Alamo Ketamine Clinic', 'Harbor Hybrid Clinic']
+				total: 1,
+				names: ['Alamo Ketamine Clinic']
+			});
+			expect(await find({ state: 'OK', route: 'iv' })).toEqual({
+				total: 1,
+				names: ['Harbor Hybrid Clinic']
 			});
 			expect(await find({ state: 'TX', route: 'rdt' })).toEqual({
 				total: 1,
@@ -445,7 +451,7 @@ describeEachDatabase('providers', (ctx) => {
 		it('counts a provider offering several routes once in the state total', async () => {
 			const tx = (await coverage(ctx.db)).states.find((s) => s.code === 'TX')!;
 			expect(tx.total).toBe(5);
-			expect(Object.values(tx.byRoute).reduce((a, b) => a + b, 0)).toBe(8);
+			expect(Object.values(tx.byRoute).reduce((a, b) => a + b, 0)).toBe(7);
 		});
 
 		it('counts a telehealth service in every state it is licensed in, and nowhere else', async () => {
@@ -466,6 +472,56 @@ describeEachDatabase('providers', (ctx) => {
 				total: 13,
 				byRoute: routeCounts({ iv: 8, im: 4, esketamine: 2, troche: 3, rdt: 2 })
 			});
+		});
+
+		it('never counts IV, IM or Spravato as given by telehealth', async () => {
+			const { states } = await coverage(ctx.db);
+			const tx = states.find((s) => s.code === 'TX')!;
+			// Harbor (an Oklahoma clinic licensed for telehealth in Texas) offers IV in Oklahoma only.
+			expect(tx.byRoute.iv).toBe(1);
+			const texansIv = await search(ctx.db, { state: 'TX', route: 'iv', page: 1, pageSize: 50 });
+			expect(texansIv.results.map((p) => p.name)).toEqual(['Alamo Ketamine Clinic']);
+			for (const route of ['iv', 'im', 'esketamine'] as const) {
+				const remote = await search(ctx.db, { route, telehealth: true, page: 1, pageSize: 50 });
+				expect(remote.total, route).toBe(0);
+			}
+			const troche = await search(ctx.db, {
+				state: 'TX',
+				route: 'troche',
+				telehealth: true,
+				page: 1,
+				pageSize: 50
+			});
+			expect(troche.results.map((p) => p.name)).toEqual(['Harbor Hybrid Clinic']);
+		});
+
+		it('counts each state page’s groups so that they add up, for every state and route', async () => {
+			const seen: string[] = [];
+			// Every state holding a fixture, and one nobody serves.
+			const states = [...(Object.keys(EXPECTED_COVERAGE) as StateCode[]), 'WY' as const];
+			for (const state of states) {
+				for (const route of [undefined, ...ROUTE_CODES]) {
+					const counts = await stateCounts(ctx.db, state, { route });
+					const all = { state, route, page: 1, pageSize: 100 };
+					const [any, local, remote] = await Promise.all([
+						search(ctx.db, all),
+						search(ctx.db, { ...all, telehealth: false }),
+						search(ctx.db, { ...all, telehealth: true })
+					]);
+					const localSlugs = new Set(local.results.map((p) => p.slug));
+					const both = remote.results.filter((p) => localSlugs.has(p.slug)).length;
+					expect(counts, `${state}/${route ?? 'any'}`).toEqual({
+						total: any.total,
+						inPerson: local.total,
+						telehealth: remote.total,
+						both
+					});
+					expect(counts.total).toBe(counts.inPerson + counts.telehealth - counts.both);
+					if (counts.both) seen.push(`${state}/${route ?? 'any'}`);
+				}
+			}
+			// Harbor serves Oklahoma both ways (in person with both routes, by telehealth with troches).
+			expect(seen).toEqual(['OK/any', 'OK/troche']);
 		});
 
 		it('agrees with search for every state and every route', async () => {

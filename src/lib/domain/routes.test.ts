@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isRouteCode, ROUTE_CODES, routeLabel, routeShortLabel } from './routes';
+import {
+	AT_HOME_ROUTE_CODES,
+	givenAtHome,
+	isRouteCode,
+	ROUTE_CODES,
+	routeLabel,
+	routeShortLabel
+} from './routes';
 
 describe('routes of administration', () => {
 	it('uses the canonical codes, in display order', () => {
@@ -44,5 +51,10 @@ describe('routes of administration', () => {
 		expect(isRouteCode('xyz')).toBe(false);
 		expect(isRouteCode('')).toBe(false);
 		expect(isRouteCode('IV infusion')).toBe(false);
+	});
+
+	it('says which routes a telehealth service can prescribe for home: never IV, IM or Spravato', () => {
+		expect(ROUTE_CODES.filter((code) => !givenAtHome(code))).toEqual(['iv', 'im', 'esketamine']);
+		expect(AT_HOME_ROUTE_CODES).toEqual(ROUTE_CODES.filter(givenAtHome));
 	});
 });

@@ -2,7 +2,7 @@ import { and, asc, count, eq, exists, inArray, sql, type SQL } from 'drizzle-orm
 import { CONDITION_CODES, type ConditionCode } from '../domain/conditions';
 import { brief, EMPTY_SUMMARY, type FeedbackBrief, type FeedbackSummary } from '../domain/feedback';
 import { IN_PERSON_KINDS, type ProviderKind } from '../domain/kinds';
-import { ROUTE_CODES, type RouteCode } from '../domain/routes';
+import { AT_HOME_ROUTE_CODES, givenAtHome, ROUTE_CODES, type RouteCode } from '../domain/routes';
 import { STATES, type StateCode } from '../domain/states';
 import type { ProviderFilters } from '../schemas/filters';
 import { selectRows, type Database } from './db';
@@ -92,7 +92,7 @@ const published = eq(providers.status, 'published');
 const inPersonKinds = sql`${providers.kinds} && ${sql.raw(`array[${IN_PERSON_KINDS.map((k) => `'${k}'`).join(',')}]::text[]`)}`;
 const isTelehealth = sql`${providers.kinds} @> array['telehealth']::text[]`;
 
-function licensedIn(db: Database, state: StateCode): SQL {
+function licensedIn(db: Database, state?: StateCode): SQL {
 	return exists(
 		db
 			.select({ one: sql`1` })
@@ -100,44 +100,93 @@ function licensedIn(db: Database, state: StateCode): SQL {
 			.where(
 				and(
 					eq(providerTelehealthStates.providerId, providers.id),
-					eq(providerTelehealthStates.state, state)
+					state ? eq(providerTelehealthStates.state, state) : undefined
 				)
 			)
 	);
 }
 
+function offersOneOf(db: Database, routes: readonly RouteCode[]): SQL {
+	return exists(
+		db
+			.select({ one: sql`1` })
+			.from(providerRoutes)
+			.where(
+				and(eq(providerRoutes.providerId, providers.id), inArray(providerRoutes.route, [...routes]))
+			)
+	);
+}
+
 /**
- * Who serves patients in a state: in-person providers located there, and telehealth services
- * licensed there. `telehealth` narrows to one of the two groups.
+ * The two ways of serving patients in a state (docs/decisions/001-who-serves-a-state.md), each
+ * narrowed to a route when one is asked for:
+ * - in person: an in-person kind located in the state, offering the route;
+ * - by telehealth: the telehealth kind, licensed in the state (in some state, without one), offering
+ *   the route if it can be taken at home — or, without a route, offering one that can. IV, IM and
+ *   Spravato are never "by telehealth", even from a clinic that also runs telehealth.
+ */
+function servingConditions(
+	db: Database,
+	state: StateCode | undefined,
+	route: RouteCode | undefined
+) {
+	const local = and(
+		inPersonKinds,
+		state ? eq(providers.state, state) : undefined,
+		route ? offersOneOf(db, [route]) : undefined
+	)!;
+	const remote =
+		route && !givenAtHome(route)
+			? sql`false`
+			: and(
+					isTelehealth,
+					licensedIn(db, state),
+					offersOneOf(db, route ? [route] : AT_HOME_ROUTE_CODES)
+				)!;
+	return { local, remote };
+}
+
+/**
+ * Who serves patients (in a state): in person or by telehealth, as `servingConditions` says;
+ * `telehealth` narrows to one of the two groups.
  */
 function filterConditions(db: Database, f: Omit<ProviderFilters, 'page' | 'pageSize'>): SQL[] {
+	const { local, remote } = servingConditions(db, f.state, f.route);
 	const where: SQL[] = [published];
-	if (f.state) {
-		const local = and(eq(providers.state, f.state), inPersonKinds)!;
-		const remote = and(isTelehealth, licensedIn(db, f.state))!;
-		where.push(
-			f.telehealth === true ? remote : f.telehealth === false ? local : sql`(${local} or ${remote})`
-		);
-	} else if (f.telehealth === true) {
-		where.push(isTelehealth);
-	} else if (f.telehealth === false) {
-		where.push(inPersonKinds);
-	}
+	where.push(
+		f.telehealth === true ? remote : f.telehealth === false ? local : sql`(${local} or ${remote})`
+	);
 	if (f.kind) where.push(sql`${providers.kinds} @> array[${f.kind}]::text[]`);
 	if (f.psychotherapy !== undefined) where.push(eq(providers.offersPsychotherapy, f.psychotherapy));
-	if (f.route) {
-		where.push(
-			exists(
-				db
-					.select({ one: sql`1` })
-					.from(providerRoutes)
-					.where(
-						and(eq(providerRoutes.providerId, providers.id), eq(providerRoutes.route, f.route))
-					)
-			)
-		);
-	}
 	return where;
+}
+
+export interface StateCounts {
+	/** Distinct providers serving the state: in person, by telehealth, or both. */
+	total: number;
+	inPerson: number;
+	telehealth: number;
+	/** Counted in both groups: in-person providers located there that also treat by telehealth. */
+	both: number;
+}
+
+/** The groups of a state page, counted in one pass: total = inPerson + telehealth − both. */
+export async function stateCounts(
+	db: Database,
+	state: StateCode,
+	f: Omit<ProviderFilters, 'page' | 'pageSize' | 'state' | 'telehealth'>
+): Promise<StateCounts> {
+	const { local, remote } = servingConditions(db, state, f.route);
+	const [row] = await db
+		.select({
+			total: count(),
+			inPerson: sql<number>`count(*) filter (where ${local})`.mapWith(Number),
+			telehealth: sql<number>`count(*) filter (where ${remote})`.mapWith(Number),
+			both: sql<number>`count(*) filter (where ${local} and ${remote})`.mapWith(Number)
+		})
+		.from(providers)
+		.where(and(...filterConditions(db, { ...f, state })));
+	return row;
 }
 
 const summaryColumns = {
@@ -442,21 +491,20 @@ export async function coverage(db: Database): Promise<CoverageMatrix> {
 		db,
 		sql`
 		with serving as (
-			select p.id, p.state from ${providers} p
+			select p.id, p.state, r.route from ${providers} p
+			left join ${providerRoutes} r on r.provider_id = p.id
 			where p.status = 'published' and ${sql.raw(`p.kinds && array[${IN_PERSON_KINDS.map((k) => `'${k}'`).join(',')}]::text[]`)}
 			union
-			select p.id, t.state from ${providers} p
+			select p.id, t.state, r.route from ${providers} p
 			join ${providerTelehealthStates} t on t.provider_id = p.id
+			join ${providerRoutes} r on r.provider_id = p.id
+				and r.route in (${sql.raw(AT_HOME_ROUTE_CODES.map((c) => `'${c}'`).join(','))})
 			where p.status = 'published' and p.kinds @> array['telehealth']::text[]
-		),
-		offers as (
-			select s.id, s.state, r.route from serving s
-			left join ${providerRoutes} r on r.provider_id = s.id
 		)
 		select state, route,
 			grouping(state)::int as by_state, grouping(route)::int as by_route,
 			count(distinct id)::int as n
-		from offers
+		from serving
 		group by grouping sets ((state, route), (state), (route), ())`
 	);
 	const states = new Map<string, StateCoverage>(

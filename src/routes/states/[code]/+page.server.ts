@@ -20,10 +20,10 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
 	const { tpage, page, ...filters } = query.data;
 	const pageSize = DEFAULT_PAGE_SIZE;
 
-	const [all, inPerson, telehealth] = await Promise.all([
-		providers.search(locals.db, { ...filters, state, page: 1, pageSize: 1 }),
+	const [counts, inPerson, telehealth] = await Promise.all([
+		providers.stateCounts(locals.db, state, filters),
 		providers.search(locals.db, { ...filters, state, telehealth: false, page, pageSize }),
 		providers.search(locals.db, { ...filters, state, telehealth: true, page: tpage, pageSize })
 	]);
-	return { state, filters: query.data, pageSize, total: all.total, inPerson, telehealth };
+	return { state, filters: query.data, pageSize, counts, inPerson, telehealth };
 };
