@@ -1,6 +1,6 @@
 import type { APIRequestContext, Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { ROUTE_LABELS } from './domain';
+import { ROUTE_LABELS, type ApiProviderProfile } from './domain';
 import { leadingNumber } from './pages';
 
 /** GET /api/map: clusters and single providers for a viewport. */
@@ -386,7 +386,7 @@ test.describe('the provider map on a wide screen', () => {
 		expect(index, 'an uncovered single-provider marker mid-map').toBeGreaterThanOrEqual(0);
 		const marker = points.nth(index);
 		const { slug, name } = await pointFor(request, seen, marker);
-		const profile = await api.provider(slug);
+		const profile = (await api.provider(slug)) as ApiProviderProfile & { street: string | null };
 		const listed = (await api.allProviders({ near: '78701', radius: 100, route })).find(
 			(p) => p.slug === slug
 		) as unknown as { distanceMiles: number } | undefined;
