@@ -17,9 +17,10 @@ const notFound = [
 	}
 ];
 
+// The home page keeps its form and names what it left out instead (below, and search-help.spec.ts).
 const badQueries = [
-	{ path: '/?route=xyz', message: /Unknown route of administration “xyz”/ },
-	{ path: '/?page=-3', message: /Page must be a whole number/ }
+	{ path: '/states/tx?route=xyz', message: /Unknown route of administration “xyz”/ },
+	{ path: '/states/tx?page=-3', message: /Page must be a whole number/ }
 ];
 
 test.describe('error pages', () => {
@@ -47,6 +48,18 @@ test.describe('error pages', () => {
 			await expect(page.getByRole('main')).not.toContainText(/undefined|\[object|stack/i);
 		});
 	}
+
+	test('the home page answers a bad query with the search form and what it left out', async ({
+		page
+	}) => {
+		const response = await page.goto('/?route=xyz&page=-3');
+		expect(response?.status()).toBe(200);
+		await expect(page.getByRole('form', { name: 'Filter providers' })).toBeVisible();
+		await expect(page.getByTestId('ignored-params')).toContainText(
+			'Unknown route of administration “xyz”'
+		);
+		await expect(page.getByTestId('ignored-params')).toContainText('Page must be a whole number');
+	});
 
 	test('the JSON API answers the same mistakes with JSON errors', async ({ request }) => {
 		for (const [path, status] of [

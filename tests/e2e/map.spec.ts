@@ -1,6 +1,7 @@
 import type { APIRequestContext, Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { ROUTE_LABELS } from './domain';
+import { ROUTE_LABELS, type ApiProviderProfile } from './domain';
+import { leadingNumber } from './pages';
 
 /** GET /api/map: clusters and single providers for a viewport. */
 interface MapFeature {
@@ -88,6 +89,7 @@ function mapRegion(page: Page): Locator {
 async function statusCount(page: Page): Promise<number> {
 	const text = (await page.locator('p.map-status').innerText()).trim();
 	if (text.startsWith('No in-person provider')) return 0;
+	if (text.startsWith('Telehealth services treat patients at home')) return 0;
 	const match = /^Showing (\d+) in-person providers? on the map/.exec(text);
 	if (!match) throw new Error(`Unexpected map status “${text}”`);
 	return Number(match[1]);
@@ -335,7 +337,11 @@ test.describe('the provider map on a wide screen', () => {
 		await expect(popup.getByRole('link', { name: 'View profile' })).toBeVisible();
 	});
 
-	test('with a place searched, the map shows the searched area', async ({ page, request, api }) => {
+	test('with a place searched, the map shows exactly the providers the list counts', async ({
+		page,
+		request,
+		api
+	}) => {
 		const zip = '78701';
 		const radius = 50;
 		const nearby = await api.allProviders({ near: zip, radius });
@@ -344,19 +350,138 @@ test.describe('the provider map on a wide screen', () => {
 		await openMap(page, `/?near=${zip}&radius=${radius}`);
 
 		const answer = await expectMapInStep(page, request, seen);
+		// The map asks for the searched circle only.
+		expect(answer.url.searchParams.get('radius')).toBe(String(radius));
+		expect(answer.url.searchParams.get('lat')).not.toBeNull();
 		// Zoomed to the circle: a few hundred miles across, not the whole country…
 		const [west, south, east, north] = answer.bbox;
 		expect(east - west).toBeLessThan(10);
 		expect(north - south).toBeLessThan(10);
 		expect(answer.zoom).toBeGreaterThanOrEqual(6);
-		// …with every provider the list found inside the view.
+		// …with every provider the list found inside the view…
 		for (const p of nearby) {
 			expect(p.lng, p.name).toBeGreaterThanOrEqual(west);
 			expect(p.lng, p.name).toBeLessThanOrEqual(east);
 			expect(p.lat, p.name).toBeGreaterThanOrEqual(south);
 			expect(p.lat, p.name).toBeLessThanOrEqual(north);
 		}
-		expect(await statusCount(page)).toBeGreaterThanOrEqual(nearby.length);
+		// …and no other: the map and the heading give the same number.
+		expect(await statusCount(page)).toBe(nearby.length);
+		expect(leadingNumber(await page.locator('h2#results-heading').innerText())).toBe(nearby.length);
+		await expect(page.locator('p.map-status')).toContainText(`within ${radius} miles`);
+	});
+
+	test('a popup gives the address, the distance, the price for the route and directions', async ({
+		page,
+		request,
+		api,
+		externalRequests
+	}) => {
+		const route = 'iv';
+		const seen = watchMapRequests(page);
+		await openMap(page, `/?near=78701&radius=100&route=${route}`);
+		await expectMapInStep(page, request, seen);
+		const points = mapRegion(page).locator('.map-marker');
+		const index = await pickMarker(points, 'middle');
+		expect(index, 'an uncovered single-provider marker mid-map').toBeGreaterThanOrEqual(0);
+		const marker = points.nth(index);
+		const { slug, name } = await pointFor(request, seen, marker);
+		const profile = (await api.provider(slug)) as ApiProviderProfile & { street: string | null };
+		const listed = (await api.allProviders({ near: '78701', radius: 100, route })).find(
+			(p) => p.slug === slug
+		) as unknown as { distanceMiles: number } | undefined;
+		expect(listed, `${name} in the list`).toBeDefined();
+
+		await marker.click();
+		const popup = page.locator('.leaflet-popup .map-popup');
+		await expect(popup.locator('strong')).toHaveText(name);
+		const street = profile.street ? `${profile.street}, ` : '';
+		await expect(popup.locator('.popup-address')).toHaveText(
+			`${street}${profile.city}, ${profile.state} ${profile.zip}`
+		);
+		await expect(popup.locator('.popup-distance')).toHaveText(
+			`${listed?.distanceMiles.toFixed(1)} mi from 78701 (Austin, TX)`
+		);
+		const offer = profile.routes.find((r) => r.code === route);
+		expect(offer).toBeDefined();
+		await expect(popup.locator('.popup-price')).toContainText(`${ROUTE_LABELS[route]}: `);
+		if (offer?.priceMin != null) {
+			await expect(popup.locator('.popup-price')).toContainText(`$${offer.priceMin}`);
+		}
+		const directions = popup.locator('a.popup-directions');
+		const destination = [profile.street, profile.city, `${profile.state} ${profile.zip}`]
+			.filter(Boolean)
+			.join(', ');
+		await expect(directions).toHaveAttribute(
+			'href',
+			`https://www.google.com/maps/dir/?api=1&destination=${encodeURIComponent(destination)}`
+		);
+		await expect(directions).toHaveAttribute('target', '_blank');
+		// Nothing was asked of the maps site: a link, not a request.
+		expect(externalRequests.filter((u) => u.includes('google'))).toEqual([]);
+	});
+
+	test('moving the map keeps its view in the address, and “Search this area” searches it', async ({
+		page,
+		request,
+		api
+	}) => {
+		const seen = watchMapRequests(page);
+		await openMap(page, '/?near=78701&radius=50&route=iv');
+		await expectMapInStep(page, request, seen);
+		await expect(page.getByRole('button', { name: 'Search this area' })).toHaveCount(0);
+		const before = page.url();
+
+		const zoomed = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/map');
+		await page.getByRole('button', { name: 'Zoom in', exact: true }).click();
+		await zoomed;
+		await expect(page).toHaveURL(/#map=\d+\/-?[\d.]+\/-?[\d.]+$/);
+		const hash = new URL(page.url()).hash;
+		const [zoom, lat, lng] = hash.replace('#map=', '').split('/').map(Number);
+		expect(page.url().replace(hash, '')).toBe(before);
+
+		// Reloading (or a shared link) shows the same view.
+		const reloadSeen = watchMapRequests(page);
+		await page.reload();
+		await expect(mapRegion(page)).toHaveAttribute('data-first-render-ms', /^\d+$/);
+		const restored = await expectMapInStep(page, request, reloadSeen);
+		expect(restored.zoom).toBe(zoom);
+		const [west, south, east, north] = restored.bbox;
+		expect((west + east) / 2).toBeCloseTo(lng, 1);
+		expect((south + north) / 2).toBeCloseTo(lat, 1);
+
+		// "Search this area": around the map's centre, keeping the route, with a radius covering the view.
+		await page.getByRole('button', { name: 'Zoom in', exact: true }).click();
+		const search = page.getByRole('button', { name: 'Search this area' });
+		await expect(search).toBeVisible();
+		await search.click();
+		await expect(page).toHaveURL(/[?&]from=map(&|$)/);
+		const url = new URL(page.url());
+		expect(url.searchParams.get('route')).toBe('iv');
+		expect(url.searchParams.get('near')).toBeNull();
+		const radius = Number(url.searchParams.get('radius'));
+		expect(radius).toBeGreaterThan(0);
+		expect(radius).toBeLessThan(50);
+		const heading = page.locator('h2#results-heading');
+		await expect(heading).toContainText(`within ${radius} miles of the map centre near `);
+		const expected = await api.providers({
+			lat: url.searchParams.get('lat') ?? '',
+			lng: url.searchParams.get('lng') ?? '',
+			radius,
+			route: 'iv'
+		});
+		expect(leadingNumber(await heading.innerText())).toBe(expected.total);
+		await expect.poll(() => statusCount(page)).toBe(expected.total);
+		// The map stayed where the person put it.
+		expect(url.hash).toMatch(/^#map=/);
+
+		// Back: the earlier search, with the map where it was.
+		const backSeen = watchMapRequests(page);
+		await page.goBack();
+		await expect(page).toHaveURL(/[?&]near=78701/);
+		await expect(heading).toContainText('within 50 miles of 78701');
+		const back = await expectMapInStep(page, request, backSeen);
+		expect(back.zoom).toBe(zoom + 1);
 	});
 });
 

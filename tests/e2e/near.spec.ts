@@ -34,7 +34,11 @@ async function distanceTexts(page: Page): Promise<string[]> {
 	return texts.map((t) => t.trim());
 }
 
-const miles = (text: string) => Number(/^([\d.]+) mi$/.exec(text)?.[1] ?? NaN);
+const miles = (text: string) =>
+	text === 'under 0.1 mi' ? 0 : Number(/^([\d.]+) mi$/.exec(text)?.[1] ?? NaN);
+
+/** How a card prints a distance: one decimal, and never "0.0 mi". */
+const distanceText = (d: number) => (d < 0.05 ? 'under 0.1 mi' : `${d.toFixed(1)} mi`);
 
 /** The list the page shows for a place matches the API's answer to the same query. */
 async function expectNearResults(page: Page, expected: ApiNearList) {
@@ -47,7 +51,7 @@ async function expectNearResults(page: Page, expected: ApiNearList) {
 	await expect(shown).toHaveCount(Math.min(PAGE_SIZE, expected.total));
 	expect(await cardNames(results(page))).toEqual(expected.results.map((p) => p.name));
 	const distances = await distanceTexts(page);
-	expect(distances).toEqual(expected.results.map((p) => `${p.distanceMiles.toFixed(1)} mi`));
+	expect(distances).toEqual(expected.results.map((p) => distanceText(p.distanceMiles)));
 	const numbers = distances.map(miles);
 	expect(numbers, 'nearest first').toEqual([...numbers].sort((a, b) => a - b));
 	for (const d of numbers) expect(d).toBeLessThanOrEqual(expected.origin.radiusMiles);
@@ -140,7 +144,14 @@ test.describe('near-you search', () => {
 			name: `See all ${telehealth.total} telehealth services licensed in Texas`
 		});
 		if (names.length < telehealth.total) {
-			await expect(seeAll).toHaveAttribute('href', /^\/states\/tx(\?|#|$)/);
+			// The same search with “Telehealth only”: every service licensed in the place's state.
+			await expect(seeAll).toHaveAttribute('href', `/?near=${ZIP}&telehealth=yes`);
+			await seeAll.click();
+			await expect(page.locator('h2#results-heading')).toHaveText(
+				`${telehealth.total} telehealth services licensed in Texas`
+			);
+			await expect(page.getByLabel('Telehealth (at-home treatment)')).toHaveValue('yes');
+			expect(await cardNames(results(page))).toEqual(telehealth.results.map((p) => p.name));
 		} else {
 			await expect(seeAll).toHaveCount(0);
 		}

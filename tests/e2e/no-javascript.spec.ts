@@ -39,7 +39,7 @@ test.describe('with JavaScript disabled', () => {
 		const heading = page.locator('h2#results-heading');
 		expect(leadingNumber(await heading.innerText())).toBe(expected.total);
 		await expect(heading).toContainText(`offering ${ROUTE_LABELS[route]}`);
-		await expect(heading).toContainText('in person');
+		await expect(heading).toContainText('in-person providers');
 		await expect(cards(page)).toHaveCount(Math.min(20, expected.total));
 		for (const card of await cards(page).all()) {
 			expect(await routeLabelsOf(card)).toContain(ROUTE_LABELS[route]);

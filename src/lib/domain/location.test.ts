@@ -71,13 +71,31 @@ describe('parseLocation', () => {
 	it('asks for the state after a city typed alone, and remembers the city', () => {
 		expect(parseLocation('Springfield')).toEqual({
 			ok: false,
-			message: `Add the state after the city, e.g. “Springfield, TX”. ${LOCATION_HINT}`,
+			message: `Add the state after the city. ${LOCATION_HINT}`,
 			cityWithoutState: 'Springfield'
 		});
 		expect(parseLocation(' Virginia  Beach ')).toEqual({
 			ok: false,
-			message: `Add the state after the city, e.g. “Virginia Beach, TX”. ${LOCATION_HINT}`,
+			message: `Add the state after the city. ${LOCATION_HINT}`,
 			cityWithoutState: 'Virginia Beach'
+		});
+	});
+
+	it('reads well-known short forms as the city they stand for', () => {
+		expect(parseLocation('NYC')).toEqual(city('New York', 'NY'));
+		expect(parseLocation(' l.a. ')).toEqual(city('Los Angeles', 'CA'));
+		expect(parseLocation('Philly')).toEqual(city('Philadelphia', 'PA'));
+		expect(parseLocation('DC')).toEqual(city('Washington', 'DC'));
+		// …but only when typed alone: "Baton Rouge, LA" is still Louisiana.
+		expect(parseLocation('Baton Rouge, LA')).toEqual(city('Baton Rouge', 'LA'));
+	});
+
+	it('says a state typed alone is a state', () => {
+		expect(parseLocation('Texas')).toEqual({
+			ok: false,
+			message:
+				'Texas is a state: choose it under “State” to see everyone who serves it, or type a ZIP code or a city here (e.g. Austin, TX).',
+			state: 'TX'
 		});
 	});
 
@@ -85,12 +103,12 @@ describe('parseLocation', () => {
 		const parsed = parseLocation('Austin, Texass');
 		expect(parsed).toEqual({
 			ok: false,
-			message: `Add the state after the city, e.g. “Austin, TX”. ${LOCATION_HINT}`
+			message: `Add the state after the city. ${LOCATION_HINT}`
 		});
 		expect(parsed.ok === false && parsed.cityWithoutState).toBeUndefined();
 		expect(parseLocation(', TX')).toEqual({
 			ok: false,
-			message: `Add the state after the city, e.g. “Austin, TX”. ${LOCATION_HINT}`
+			message: `Add the state after the city. ${LOCATION_HINT}`
 		});
 	});
 });

@@ -45,7 +45,12 @@ export const RADIUS_CHOICES = [10, 25, 50, 100, 250] as const;
 export const DEFAULT_RADIUS = 50;
 export const MAX_RADIUS = 500;
 
-export const SORTS = ['name', 'best'] as const;
+/**
+ * `name` is the default without a place and `nearest` with one; `price` is the lowest listed
+ * per-session price (for the chosen route when there is one), providers without a price last.
+ */
+export const SORTS = ['name', 'best', 'price', 'nearest'] as const;
+export type Sort = (typeof SORTS)[number];
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -90,7 +95,17 @@ const baseFilters = z.object({
 		.optional(),
 	telehealth: yesNo('Telehealth').optional(),
 	psychotherapy: yesNo('Psychotherapy / integration').optional(),
-	sort: z.enum(SORTS, { error: () => 'Sort must be “name” or “best” (best rated).' }).optional(),
+	sort: z
+		.string()
+		.trim()
+		.toLowerCase()
+		.pipe(
+			z.enum(SORTS, {
+				error: () =>
+					'Sort must be “name”, “nearest”, “best” (best rated) or “price” (lowest price).'
+			})
+		)
+		.optional(),
 	page: wholeNumber('Page', 1, 100_000).default(1),
 	pageSize: wholeNumber('Page size', 1, MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE)
 });
@@ -102,7 +117,8 @@ export type ProviderFilters = z.output<typeof providerFiltersSchema>;
 
 /**
  * The same filters plus a place: `near` (ZIP or "City, ST", parsed and geocoded on the server) or `lat`/`lng`
- * (the browser's location), and a radius in miles.
+ * (the browser's location, or the map's centre with `from=map`), and a radius in miles. With
+ * `telehealth=yes` the place stands for its state: telehealth services licensed there.
  */
 export const nearbyFiltersSchema = baseFilters
 	.extend({
@@ -113,6 +129,7 @@ export const nearbyFiltersSchema = baseFilters
 			.optional(),
 		lat: coordinate('Latitude', 90).optional(),
 		lng: coordinate('Longitude', 180).optional(),
+		from: z.enum(['map'], { error: () => 'from must be “map” or left out.' }).optional(),
 		radius: wholeNumber('Radius', 1, MAX_RADIUS).default(DEFAULT_RADIUS)
 	})
 	.superRefine((f, ctx) => {
@@ -129,14 +146,6 @@ export const nearbyFiltersSchema = baseFilters
 				code: 'custom',
 				path: ['near'],
 				message: 'Search near a place or near coordinates, not both.'
-			});
-		}
-		if ((f.near !== undefined || f.lat !== undefined) && f.telehealth === true) {
-			ctx.addIssue({
-				code: 'custom',
-				path: ['telehealth'],
-				message:
-					'Telehealth services have no distance: search them by state (state=TX&telehealth=yes).'
 			});
 		}
 	});

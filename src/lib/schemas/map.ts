@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { providerFiltersSchema } from './filters';
+import { MAX_RADIUS, nearbyFiltersSchema, providerFiltersSchema } from './filters';
 
 const bbox = z
 	.string({ error: 'bbox is required: west,south,east,north in degrees.' })
@@ -32,10 +32,18 @@ const bbox = z
 		return [west, south, east, north] as [number, number, number, number];
 	});
 
-/** GET /api/map: the directory's filters, a viewport and a zoom level. */
+const circle = nearbyFiltersSchema.shape;
+
+/**
+ * GET /api/map: the directory's filters, a viewport and a zoom level; with `lat`, `lng` and
+ * `radius`, only the providers within that circle (what a radius search lists).
+ */
 export const mapQuerySchema = providerFiltersSchema
 	.pick({ state: true, route: true, kind: true, telehealth: true, psychotherapy: true })
 	.extend({
+		lat: circle.lat,
+		lng: circle.lng,
+		radius: circle.radius.unwrap().optional(),
 		bbox,
 		zoom: z
 			.string({ error: 'zoom is required: a whole number from 0 to 20.' })
@@ -43,7 +51,17 @@ export const mapQuerySchema = providerFiltersSchema
 			.regex(/^\d{1,2}$/, 'zoom must be a whole number from 0 to 20.')
 			.transform(Number)
 			.pipe(z.number().max(20, 'zoom must be a whole number from 0 to 20.'))
+	})
+	.superRefine((q, ctx) => {
+		const given = [q.lat, q.lng, q.radius].filter((v) => v !== undefined).length;
+		if (given !== 0 && given !== 3) {
+			ctx.addIssue({
+				code: 'custom',
+				path: [q.lat === undefined ? 'lat' : q.lng === undefined ? 'lng' : 'radius'],
+				message: `A circle needs lat, lng and radius (1 to ${MAX_RADIUS} miles) together.`
+			});
+		}
 	});
 
 export type MapQuery = z.output<typeof mapQuerySchema>;
-export type MapFilters = Omit<MapQuery, 'bbox' | 'zoom'>;
+export type MapFilters = Omit<MapQuery, 'bbox' | 'zoom' | 'lat' | 'lng' | 'radius'>;

@@ -14,8 +14,6 @@ function problemFields(query: string) {
 
 const BOTH = 'Give both lat and lng, or neither.';
 const NOT_BOTH = 'Search near a place or near coordinates, not both.';
-const NO_DISTANCE =
-	'Telehealth services have no distance: search them by state (state=TX&telehealth=yes).';
 
 describe('nearbyFiltersSchema', () => {
 	it('reads a place and defaults the radius to 50 miles', () => {
@@ -109,10 +107,14 @@ describe('nearbyFiltersSchema', () => {
 		expect(problemFields('near=78701&lat=30.27&lng=-97.74')).toEqual({ near: NOT_BOTH });
 	});
 
-	it('rejects telehealth=yes with a place or coordinates, but not telehealth=no', () => {
-		expect(problemFields('near=78701&telehealth=yes')).toEqual({ telehealth: NO_DISTANCE });
-		expect(problemFields('lat=30.27&lng=-97.74&telehealth=1')).toEqual({
-			telehealth: NO_DISTANCE
+	it('accepts telehealth=yes with a place or coordinates (the place stands for its state)', () => {
+		expect(parse('near=78701&telehealth=yes')).toMatchObject({
+			ok: true,
+			data: { near: '78701', telehealth: true }
+		});
+		expect(parse('lat=30.27&lng=-97.74&telehealth=1')).toMatchObject({
+			ok: true,
+			data: { lat: 30.27, lng: -97.74, telehealth: true }
 		});
 		expect(parse('near=78701&telehealth=no')).toMatchObject({
 			ok: true,
@@ -121,6 +123,23 @@ describe('nearbyFiltersSchema', () => {
 		expect(parse('state=TX&telehealth=yes')).toMatchObject({
 			ok: true,
 			data: { state: 'TX', telehealth: true }
+		});
+	});
+
+	it('reads the map centre as a place and every sort', () => {
+		expect(parse('lat=30.27&lng=-97.74&from=map&radius=37')).toMatchObject({
+			ok: true,
+			data: { lat: 30.27, lng: -97.74, from: 'map', radius: 37 }
+		});
+		expect(problemFields('from=elsewhere')).toEqual({ from: 'from must be “map” or left out.' });
+		for (const sort of ['name', 'nearest', 'best', 'price', 'PRICE']) {
+			expect(parse(`near=78701&sort=${sort}`)).toMatchObject({
+				ok: true,
+				data: { sort: sort.toLowerCase() }
+			});
+		}
+		expect(problemFields('sort=cheapest')).toEqual({
+			sort: 'Sort must be “name”, “nearest”, “best” (best rated) or “price” (lowest price).'
 		});
 	});
 

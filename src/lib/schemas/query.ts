@@ -30,3 +30,44 @@ export function parseQuery<S extends z.ZodType>(
 	}
 	return { ok: false, problem: { message: Object.values(fields).join(' '), fields } };
 }
+
+export interface IgnoredParam {
+	name: string;
+	value: string;
+	message: string;
+}
+
+/**
+ * For pages, where a hand-edited address should still show the page: parses like `parseQuery`,
+ * then leaves out each parameter that has a problem (with the others of its `group`, e.g. lat and
+ * lng together) and parses again, so the rest of the search still applies. `schema` must accept
+ * an empty query.
+ */
+export function parseQueryForgiving<S extends z.ZodType>(
+	schema: S,
+	params: URLSearchParams,
+	groups: Record<string, readonly string[]> = {}
+): { data: z.output<S>; ignored: IgnoredParam[] } {
+	const kept = new URLSearchParams(params);
+	const ignored: IgnoredParam[] = [];
+	for (let attempt = 0; attempt < 10; attempt++) {
+		const result = parseQuery(schema, kept);
+		if (result.ok) return { data: result.data, ignored };
+		let dropped = false;
+		for (const [field, message] of Object.entries(result.problem.fields)) {
+			for (const name of groups[field] ?? [field]) {
+				if (!kept.has(name)) continue;
+				ignored.push({ name, value: kept.get(name) ?? '', message });
+				kept.delete(name);
+				dropped = true;
+			}
+		}
+		if (!dropped) break;
+	}
+	const fallback = schema.safeParse({});
+	if (!fallback.success) throw new Error('parseQueryForgiving needs a schema that accepts {}');
+	for (const [name, value] of kept) {
+		if (value.trim() !== '') ignored.push({ name, value, message: 'Left out.' });
+	}
+	return { data: fallback.data, ignored };
+}

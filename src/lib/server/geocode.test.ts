@@ -8,15 +8,21 @@ const usEntries = Object.values(codes).filter(
 	(e) => e.country === 'US' && (STATE_CODES as string[]).includes(e.state)
 );
 
-/** The mean of the ZIP centroids the data files under exactly this city name and state. */
+function medianOf(values: number[]) {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The median of the ZIP centroids the data files under exactly this city name and state. */
 function cityMean(city: string, state: string) {
 	const entries = usEntries.filter(
 		(e) => e.city === city && e.state === state && e.latitude && e.longitude
 	);
 	expect(entries.length).toBeGreaterThan(1);
 	return {
-		lat: entries.reduce((s, e) => s + e.latitude, 0) / entries.length,
-		lng: entries.reduce((s, e) => s + e.longitude, 0) / entries.length
+		lat: medianOf(entries.map((e) => e.latitude)),
+		lng: medianOf(entries.map((e) => e.longitude))
 	};
 }
 
@@ -77,7 +83,7 @@ describe('geocode: ZIP codes', () => {
 });
 
 describe('geocode: cities', () => {
-	it('puts "City, ST" at the mean of that city’s ZIP centroids', () => {
+	it('puts "City, ST" at the median of that city’s ZIP centroids', () => {
 		expectPlace('Austin, TX', { ...cityMean('Austin', 'TX'), label: 'Austin, TX', state: 'TX' });
 		expectPlace('austin tx', { ...cityMean('Austin', 'TX'), label: 'Austin, TX', state: 'TX' });
 		expectPlace('Albany New York', {
@@ -85,6 +91,17 @@ describe('geocode: cities', () => {
 			label: 'Albany, NY',
 			state: 'NY'
 		});
+	});
+
+	it('keeps a city on land when one of its ZIP centroids is mistyped in the data', () => {
+		// One "New York, NY" ZIP in the data sits at +73.95° (east of Greenwich): a mean put the
+		// city on Long Island, 50 miles from Manhattan.
+		expect(usEntries.some((e) => e.city === 'New York' && e.longitude > 0)).toBe(true);
+		const nyc = place(geocode('New York, NY'));
+		expect(nyc.lat).toBeGreaterThan(40.7);
+		expect(nyc.lat).toBeLessThan(40.8);
+		expect(nyc.lng).toBeGreaterThan(-74.02);
+		expect(nyc.lng).toBeLessThan(-73.93);
 	});
 
 	it('reads St./Saint, Ft./Fort and Mt./Mount as the same city', () => {
@@ -127,11 +144,13 @@ describe('geocode: cities', () => {
 	it('suggests the city the user probably meant', () => {
 		expect(geocode('Austn, TX')).toEqual({
 			ok: false,
-			message: "We couldn't find “Austn” in Texas. Did you mean Austin, TX?"
+			message: "We couldn't find “Austn” in Texas. Did you mean Austin, TX?",
+			suggestions: ['Austin, TX']
 		});
 		expect(geocode('Philadelpia, PA')).toEqual({
 			ok: false,
-			message: "We couldn't find “Philadelpia” in Pennsylvania. Did you mean Philadelphia, PA?"
+			message: "We couldn't find “Philadelpia” in Pennsylvania. Did you mean Philadelphia, PA?",
+			suggestions: ['Philadelphia, PA']
 		});
 	});
 
@@ -143,23 +162,65 @@ describe('geocode: cities', () => {
 		});
 	});
 
-	it('names several of the states that have a city typed without its state', () => {
-		const states = [
-			...new Set(usEntries.filter((e) => e.city === 'Springfield').map((e) => e.state))
-		].sort();
-		expect(states.length).toBe(24);
-		expect(states).toEqual(expect.arrayContaining(['IL', 'MA', 'MO', 'OR']));
-		const shown = states.slice(0, 4).map((s) => `Springfield, ${s}`);
+	it('names the largest of the places that share a city name typed without its state', () => {
+		const zipCount = new Map<string, number>();
+		for (const e of usEntries.filter((e) => e.city === 'Springfield')) {
+			zipCount.set(e.state, (zipCount.get(e.state) ?? 0) + 1);
+		}
+		expect(zipCount.size).toBe(24);
+		// ZIP codes per city stand in for population: most first, not A–Z.
+		const byZips = [...zipCount].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+		const shown = byZips.slice(0, 4).map(([s]) => `Springfield, ${s}`);
 		expect(shown).toEqual([
-			'Springfield, AR',
-			'Springfield, CO',
-			'Springfield, GA',
-			'Springfield, ID'
+			'Springfield, IL',
+			'Springfield, MA',
+			'Springfield, MO',
+			'Springfield, VA'
 		]);
 		expect(geocode('Springfield')).toEqual({
 			ok: false,
-			message: `There is a Springfield in 24 states. Add the state, e.g. ${shown.join('; ')}; ….`
+			message: `“Springfield” is the name of a place in 24 states. Add the state, e.g. ${shown.join('; ')} (or 20 more).`,
+			suggestions: shown
 		});
+		const austin = geocode('Austin');
+		expect(austin.ok).toBe(false);
+		if (!austin.ok) {
+			expect(austin.suggestions?.[0]).toBe('Austin, TX');
+			expect(austin.message).toMatch(/^“Austin” is the name of a place in 8 states\. /);
+			expect(austin.message).not.toMatch(/\ba [AEIOU]/);
+		}
+	});
+
+	it('reads the short names of large cities, never as a guess in another state', () => {
+		const cases: [string, string][] = [
+			['NYC', 'New York, NY'],
+			['N.Y.C.', 'New York, NY'],
+			['new york city', 'New York, NY'],
+			['LA', 'Los Angeles, CA'],
+			['L.A.', 'Los Angeles, CA'],
+			['SF', 'San Francisco, CA'],
+			['DC', 'Washington, DC'],
+			['D.C.', 'Washington, DC'],
+			['Philly', 'Philadelphia, PA'],
+			['NOLA', 'New Orleans, LA'],
+			['Vegas', 'Las Vegas, NV'],
+			['SLC', 'Salt Lake City, UT'],
+			['OKC', 'Oklahoma City, OK'],
+			['ATL', 'Atlanta, GA']
+		];
+		for (const [typed, label] of cases) {
+			const found = place(geocode(typed));
+			expect([typed, found.label]).toEqual([typed, label]);
+			expect(found).toEqual(place(geocode(label)));
+		}
+		// A state written alone is not read as a city, and no message names a made-up place.
+		for (const typed of ['Texas', 'Ohio', 'NYCX', 'Philli']) {
+			const result = geocode(typed);
+			expect(result.ok, typed).toBe(false);
+			if (!result.ok) expect(result.message).not.toMatch(new RegExp(`${typed}, [A-Z]{2}`));
+		}
+		const texas = geocode('Texas');
+		expect(texas.ok === false && texas.message).toMatch(/^Texas is a state/);
 	});
 
 	it('finds a city typed without its state when only one state has it', () => {

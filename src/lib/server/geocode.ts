@@ -15,11 +15,18 @@ export interface Place {
 	state: StateCode;
 }
 
-export type GeocodeResult = { ok: true; place: Place } | { ok: false; message: string };
+export type GeocodeResult =
+	| { ok: true; place: Place }
+	| {
+			ok: false;
+			message: string;
+			/** Places to offer as one-click searches ("Austin, TX"), most populous first. */
+			suggestions?: string[];
+	  };
 
 interface Index {
-	zips: Map<string, Place>;
-	cities: Map<string, Place>;
+	zips: Map<string, Place & { city: string }>;
+	cities: Map<string, Place & { zipCount: number }>;
 	/** City names per state, for "did you mean" suggestions. */
 	cityNames: Map<StateCode, string[]>;
 }
@@ -42,11 +49,17 @@ export function normalizeCity(city: string): string {
 		.trim();
 }
 
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 function build(): Index {
-	const zips = new Map<string, Place>();
-	const sums = new Map<
+	const zips = new Map<string, Place & { city: string }>();
+	const groups = new Map<
 		string,
-		{ lat: number; lng: number; n: number; city: string; state: StateCode }
+		{ lats: number[]; lngs: number[]; city: string; state: StateCode }
 	>();
 	for (const entry of usZipEntries()) {
 		const { state } = entry;
@@ -54,23 +67,26 @@ function build(): Index {
 			lat: entry.latitude,
 			lng: entry.longitude,
 			label: `${entry.zip} (${entry.city}, ${state})`,
-			state
+			state,
+			city: entry.city
 		});
 		const key = cityKey(entry.city, state);
-		const sum = sums.get(key) ?? { lat: 0, lng: 0, n: 0, city: entry.city, state };
-		sum.lat += entry.latitude;
-		sum.lng += entry.longitude;
-		sum.n += 1;
-		sums.set(key, sum);
+		const group = groups.get(key) ?? { lats: [], lngs: [], city: entry.city, state };
+		group.lats.push(entry.latitude);
+		group.lngs.push(entry.longitude);
+		groups.set(key, group);
 	}
-	const cities = new Map<string, Place>();
+	const cities = new Map<string, Place & { zipCount: number }>();
 	const cityNames = new Map<StateCode, string[]>();
-	for (const [key, s] of sums) {
+	for (const [key, s] of groups) {
+		// The median, not the mean: one mistyped centroid in the data (a New York ZIP at +73.95°)
+		// would otherwise drag the whole city out to sea.
 		cities.set(key, {
-			lat: s.lat / s.n,
-			lng: s.lng / s.n,
+			lat: median(s.lats),
+			lng: median(s.lngs),
 			label: `${s.city}, ${s.state}`,
-			state: s.state
+			state: s.state,
+			zipCount: s.lats.length
 		});
 		const names = cityNames.get(s.state) ?? [];
 		names.push(s.city);
@@ -117,16 +133,29 @@ function editDistance(a: string, b: string): number {
 	return row[b.length];
 }
 
-/** States that have a city of this name, for "Springfield" typed without a state. */
+/**
+ * The places named like this city, one per state, most populous first: the number of ZIP codes a
+ * city has stands in for its population (Austin, TX has 80; Austin, MN has 1).
+ */
 function statesWithCity(city: string): string[] {
 	const wanted = normalizeCity(city);
-	const out: string[] = [];
-	for (const [state, names] of getIndex().cityNames) {
+	const { cityNames, cities } = getIndex();
+	const out: { label: string; zips: number }[] = [];
+	for (const [state, names] of cityNames) {
 		const match = names.find((n) => normalizeCity(n) === wanted);
-		if (match) out.push(`${match}, ${state}`);
+		if (match) {
+			out.push({
+				label: `${match}, ${state}`,
+				zips: cities.get(cityKey(match, state))?.zipCount ?? 0
+			});
+		}
 	}
-	return out.sort();
+	return out.sort((a, b) => b.zips - a.zips || a.label.localeCompare(b.label)).map((o) => o.label);
 }
+
+const SHOWN_SUGGESTIONS = 4;
+
+const asPlace = ({ lat, lng, label, state }: Place): Place => ({ lat, lng, label, state });
 
 export function geocode(input: string): GeocodeResult {
 	const parsed = parseLocation(input);
@@ -134,10 +163,12 @@ export function geocode(input: string): GeocodeResult {
 		const options = parsed.cityWithoutState ? statesWithCity(parsed.cityWithoutState) : [];
 		if (options.length === 1) return geocode(options[0]);
 		if (options.length > 1) {
-			const shown = options.slice(0, 4).join('; ');
+			const shown = options.slice(0, SHOWN_SUGGESTIONS);
+			const more = options.length - shown.length;
 			return {
 				ok: false,
-				message: `There is a ${parsed.cityWithoutState} in ${options.length} states. Add the state, e.g. ${shown}${options.length > 4 ? '; …' : ''}.`
+				message: `“${parsed.cityWithoutState}” is the name of a place in ${options.length} states. Add the state, e.g. ${shown.join('; ')}${more ? ` (or ${more} more)` : ''}.`,
+				suggestions: shown
 			};
 		}
 		return { ok: false, message: parsed.message };
@@ -146,26 +177,27 @@ export function geocode(input: string): GeocodeResult {
 	if (query.kind === 'zip') {
 		const place = getIndex().zips.get(query.zip);
 		return place
-			? { ok: true, place }
+			? { ok: true, place: asPlace(place) }
 			: {
 					ok: false,
 					message: `We don't know the ZIP code ${query.zip}. Check it, or try a city and state (e.g. Austin, TX).`
 				};
 	}
 	const place = getIndex().cities.get(cityKey(query.city, query.state));
-	if (place) return { ok: true, place };
+	if (place) return { ok: true, place: asPlace(place) };
 	const similar = suggestions(query.city, query.state);
 	return {
 		ok: false,
 		message: similar.length
 			? `We couldn't find “${query.city}” in ${stateName(query.state)}. Did you mean ${similar.join(' or ')}?`
-			: `We couldn't find “${query.city}” in ${stateName(query.state)}. ${LOCATION_HINT}`
+			: `We couldn't find “${query.city}” in ${stateName(query.state)}. ${LOCATION_HINT}`,
+		...(similar.length ? { suggestions: similar } : {})
 	};
 }
 
-/** The state of the ZIP centroid nearest to a point: where telehealth licensing applies. */
-export function stateAt(lat: number, lng: number): StateCode | undefined {
-	let best: Place | undefined;
+/** The ZIP centroid nearest to a point (within ~100 miles), for naming a spot on the map. */
+function nearestZip(lat: number, lng: number): (Place & { city: string }) | undefined {
+	let best: (Place & { city: string }) | undefined;
 	let bestD = Infinity;
 	const cosLat = Math.cos((lat * Math.PI) / 180);
 	for (const place of getIndex().zips.values()) {
@@ -178,7 +210,12 @@ export function stateAt(lat: number, lng: number): StateCode | undefined {
 		}
 	}
 	// Farther than ~100 miles from any US ZIP centroid: not in the US.
-	return best && bestD < 2.25 ? best.state : undefined;
+	return best && bestD < 2.25 ? best : undefined;
+}
+
+/** The state of the ZIP centroid nearest to a point: where telehealth licensing applies. */
+export function stateAt(lat: number, lng: number): StateCode | undefined {
+	return nearestZip(lat, lng)?.state;
 }
 
 export interface Origin {
@@ -189,20 +226,41 @@ export interface Origin {
 }
 
 export type OriginResult =
-	{ ok: true; origin?: Origin } | { ok: false; field: 'near'; message: string };
+	| { ok: true; origin?: Origin }
+	| { ok: false; field: 'near'; message: string; suggestions?: string[] };
 
-/** Where a search is centred: a geocoded `near`, the browser's `lat`/`lng`, or nowhere. */
-export function resolveOrigin(f: { near?: string; lat?: number; lng?: number }): OriginResult {
+/**
+ * Where a search is centred: a geocoded `near`, the browser's `lat`/`lng`, the centre of the map
+ * (`lat`/`lng` with `from=map`, named after the nearest town), or nowhere.
+ */
+export function resolveOrigin(f: {
+	near?: string;
+	lat?: number;
+	lng?: number;
+	from?: 'map';
+}): OriginResult {
 	if (f.near !== undefined) {
 		const found = geocode(f.near);
-		if (!found.ok) return { ok: false, field: 'near', message: found.message };
-		return { ok: true, origin: found.place };
+		if (!found.ok) {
+			return {
+				ok: false,
+				field: 'near',
+				message: found.message,
+				...(found.suggestions ? { suggestions: found.suggestions } : {})
+			};
+		}
+		const { lat, lng, label, state } = found.place;
+		return { ok: true, origin: { lat, lng, label, state } };
 	}
 	if (f.lat !== undefined && f.lng !== undefined) {
-		return {
-			ok: true,
-			origin: { lat: f.lat, lng: f.lng, label: 'your location', state: stateAt(f.lat, f.lng) }
-		};
+		const near = nearestZip(f.lat, f.lng);
+		const label =
+			f.from === 'map'
+				? near
+					? `the map centre near ${near.city}, ${near.state}`
+					: 'the map centre'
+				: 'your location';
+		return { ok: true, origin: { lat: f.lat, lng: f.lng, label, state: near?.state } };
 	}
 	return { ok: true };
 }

@@ -16,7 +16,12 @@ interface PointProps {
 	name: string;
 	kind: MarkerKind;
 	telehealth: boolean;
+	/** Miles from the searched place, as the list shows it; only with a circle. */
+	distanceMiles?: number;
 }
+
+/** A radius search's circle: the map then shows exactly the providers the list counts. */
+export type Circle = providers.Nearby;
 
 // radius 80 px with pairs clustered keeps markers (24–48 px) from crowding each other, so each
 // stays a WCAG 2.2 sized target.
@@ -37,8 +42,8 @@ function markerKind(kinds: ProviderKind[]): MarkerKind {
 	return 'kap';
 }
 
-async function buildIndex(db: Database, filters: MapFilters) {
-	const points = await providers.mapPoints(db, filters);
+async function buildIndex(db: Database, filters: MapFilters, circle?: Circle) {
+	const points = await providers.mapPoints(db, filters, circle);
 	const index = new Supercluster<PointProps>({ radius: 80, maxZoom: 15, minPoints: 2 });
 	index.load(
 		points.map((p) => ({
@@ -48,25 +53,32 @@ async function buildIndex(db: Database, filters: MapFilters) {
 				slug: p.slug,
 				name: p.name,
 				kind: markerKind(p.kinds),
-				telehealth: p.kinds.includes('telehealth')
+				telehealth: p.kinds.includes('telehealth'),
+				...(p.distanceMiles !== undefined ? { distanceMiles: p.distanceMiles } : {})
 			}
 		}))
 	);
 	return index;
 }
 
-function indexFor(db: Database, filters: MapFilters) {
+function indexFor(db: Database, filters: MapFilters, circle?: Circle) {
 	let cache = caches.get(db);
 	if (!cache) {
 		cache = new Map();
 		caches.set(db, cache);
 	}
-	const key = JSON.stringify([filters.state, filters.route, filters.kind, filters.psychotherapy]);
+	const key = JSON.stringify([
+		filters.state,
+		filters.route,
+		filters.kind,
+		filters.psychotherapy,
+		circle ? [circle.lat, circle.lng, circle.radiusMiles] : null
+	]);
 	const now = Date.now();
 	const hit = cache.get(key);
 	if (hit && now - hit.at < TTL_MS) return hit.index;
 	if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
-	const index = buildIndex(db, filters);
+	const index = buildIndex(db, filters, circle);
 	cache.set(key, { at: now, index });
 	index.catch(() => cache.delete(key));
 	return index;
@@ -83,10 +95,11 @@ export async function clusters(
 	db: Database,
 	filters: MapFilters,
 	bbox: [number, number, number, number],
-	zoom: number
+	zoom: number,
+	circle?: Circle
 ) {
 	if (filters.telehealth === true) return { type: 'FeatureCollection' as const, features: [] };
-	const index = await indexFor(db, filters);
+	const index = await indexFor(db, filters, circle);
 	// A bbox wider than any screen at this zoom (the whole country at street level) would list
 	// every provider one by one: answer at the zoom that box could really be shown at, and step
 	// down further while the answer is over budget.

@@ -60,6 +60,10 @@ export interface ProviderProfile extends Omit<ProviderSummary, 'routes' | 'feedb
 	heldCount: number;
 }
 
+/** The filters alone; a page and page size may come along and are ignored. */
+export type FilterSet = Omit<ProviderFilters, 'page' | 'pageSize'> &
+	Partial<Pick<ProviderFilters, 'page' | 'pageSize'>>;
+
 export interface SearchResult {
 	total: number;
 	results: ProviderSummary[];
@@ -206,6 +210,16 @@ const summaryColumns = {
 
 type SummaryRow = { [K in keyof typeof summaryColumns]: (typeof summaryColumns)[K]['_']['data'] };
 
+/**
+ * The lowest per-session price a provider lists: for `route` when given, else over all its
+ * routes (a range's lower end, or its upper end when that is all it says). Null when none.
+ */
+function lowestPrice(route: RouteCode | undefined): SQL<number | null> {
+	return sql<
+		number | null
+	>`(select min(coalesce(${providerRoutes.priceMin}, ${providerRoutes.priceMax})) from ${providerRoutes} where ${providerRoutes.providerId} = ${providers.id}${route ? sql` and ${providerRoutes.route} = ${route}` : sql``})`;
+}
+
 function byRouteOrder(a: { code: RouteCode }, b: { code: RouteCode }) {
 	return ROUTE_CODES.indexOf(a.code) - ROUTE_CODES.indexOf(b.code);
 }
@@ -246,7 +260,7 @@ async function attachOffers(db: Database, rows: SummaryRow[]): Promise<ProviderS
 	}));
 }
 
-function nearConditions(db: Database, filters: ProviderFilters, near: Nearby) {
+function nearConditions(db: Database, filters: FilterSet, near: Nearby) {
 	const here = sql`ll_to_earth(${near.lat}, ${near.lng})`;
 	const meters = near.radiusMiles * METERS_PER_MILE;
 	const distance = sql<number>`earth_distance(${here}, ${providers.earth})`;
@@ -259,11 +273,7 @@ function nearConditions(db: Database, filters: ProviderFilters, near: Nearby) {
 }
 
 /** How many in-person providers are within the radius, counted up to NEAR_COUNT_CAP + 1. */
-export async function countNear(
-	db: Database,
-	filters: ProviderFilters,
-	near: Nearby
-): Promise<number> {
+export async function countNear(db: Database, filters: FilterSet, near: Nearby): Promise<number> {
 	const { where } = nearConditions(db, filters, near);
 	// cube's @> has a fixed selectivity guess, so the planner picks a bitmap scan that visits every
 	// row in the box; an index scan stops at the cap.
@@ -285,6 +295,9 @@ export async function countNear(
  * earth point answers both `earth_box @> earth` and the KNN order `earth <-> here` (straight-line
  * distance: the same order as great-circle); earth_distance trims the box's corners. Ties are
  * broken by name in an outer sort over a few rows past the page.
+ *
+ * Sorted best rated or by lowest price, the page orders the same nearest NEAR_COUNT_CAP the count
+ * covers (nearest first among equals), so the pages and the total always agree.
  */
 export async function nearPage(db: Database, filters: ProviderFilters, near: Nearby) {
 	const { here, distance, where } = nearConditions(db, filters, near);
@@ -293,21 +306,67 @@ export async function nearPage(db: Database, filters: ProviderFilters, near: Nea
 	// Pages cover the nearest NEAR_COUNT_CAP, as the total says.
 	const size = Math.min(filters.pageSize, NEAR_COUNT_CAP - offset);
 	if (size <= 0) return [];
+	const byNearest = filters.sort !== 'best' && filters.sort !== 'price';
 	const nearest = db
-		.select({ ...summaryColumns, meters: distance.as('meters'), knn: knn.as('knn') })
+		.select({
+			...summaryColumns,
+			meters: distance.as('meters'),
+			knn: knn.as('knn'),
+			score: sql<number | null>`${providerFeedback.weightedScore}`.as('score'),
+			price: lowestPrice(filters.route).as('price')
+		})
 		.from(providers)
+		.leftJoin(providerFeedback, eq(providerFeedback.providerId, providers.id))
 		.where(where)
 		.orderBy(knn)
-		.limit(offset + filters.pageSize + TIE_SLACK)
+		.limit(byNearest ? offset + filters.pageSize + TIE_SLACK : NEAR_COUNT_CAP)
 		.as('nearest');
+	const order =
+		filters.sort === 'best'
+			? [sql`${nearest.score} desc nulls last`]
+			: filters.sort === 'price'
+				? [sql`${nearest.price} asc nulls last`]
+				: [];
 	const rows = await db
 		.select()
 		.from(nearest)
-		.orderBy(nearest.knn, nearest.name, nearest.id)
+		.orderBy(...order, nearest.knn, nearest.name, nearest.id)
 		.limit(size)
 		.offset(offset);
-	return rows.map(({ meters, knn: _k, ...row }) => ({ ...row, meters: Number(meters) }));
+	return rows.map(({ meters, knn: _k, score: _s, price: _p, ...row }) => ({
+		...row,
+		meters: Number(meters)
+	}));
 }
+
+/**
+ * The nearest in-person providers matching the filters, however far: what a search with no
+ * result within its radius can still offer. KNN over the GiST index, so it stops after `limit`.
+ */
+export async function nearestAnywhere(
+	db: Database,
+	filters: Omit<ProviderFilters, 'page' | 'pageSize'>,
+	point: { lat: number; lng: number },
+	limit: number
+): Promise<(ProviderSummary & { distanceMiles: number })[]> {
+	const here = sql`ll_to_earth(${point.lat}, ${point.lng})`;
+	const rows = await db
+		.select({
+			...summaryColumns,
+			meters: sql<number>`earth_distance(${here}, ${providers.earth})`.as('meters')
+		})
+		.from(providers)
+		.where(and(...filterConditions(db, { ...filters, telehealth: false })))
+		.orderBy(sql`${providers.earth} <-> ${here}`, asc(providers.name), asc(providers.id))
+		.limit(limit);
+	const withOffers = await attachOffers(
+		db,
+		rows.map(({ meters: _m, ...row }) => row)
+	);
+	return withOffers.map((p, i) => ({ ...p, distanceMiles: roundMiles(rows[i].meters) }));
+}
+
+const roundMiles = (meters: number) => Math.round((Number(meters) / METERS_PER_MILE) * 10) / 10;
 
 /** In-person providers within a radius, nearest first (docs/decisions/007-radius-search.md). */
 export async function searchNear(
@@ -326,10 +385,7 @@ export async function searchNear(
 	return {
 		total: Math.min(total, NEAR_COUNT_CAP),
 		totalCapped: total > NEAR_COUNT_CAP,
-		results: withOffers.map((p, i) => ({
-			...p,
-			distanceMiles: Math.round((rows[i].meters / METERS_PER_MILE) * 10) / 10
-		}))
+		results: withOffers.map((p, i) => ({ ...p, distanceMiles: roundMiles(rows[i].meters) }))
 	};
 }
 
@@ -342,21 +398,40 @@ export interface MapPoint {
 	kinds: ProviderKind[];
 	lat: number;
 	lng: number;
+	/** Miles from the circle's centre, rounded as the list rounds it; only with a circle. */
+	distanceMiles?: number;
 }
 
-/** Every in-person provider matching the filters, with just what a map marker needs. */
+/**
+ * Every in-person provider matching the filters, with just what a map marker needs; with `near`,
+ * only those within its radius — exactly the providers a radius search counts.
+ */
 export async function mapPoints(
 	db: Database,
-	filters: Omit<ProviderFilters, 'page' | 'pageSize'>
+	filters: Omit<ProviderFilters, 'page' | 'pageSize'>,
+	near?: Nearby
 ): Promise<MapPoint[]> {
+	const columns = {
+		slug: providers.slug,
+		name: providers.name,
+		kinds: providers.kinds,
+		lat: providers.lat,
+		lng: providers.lng
+	};
+	if (near) {
+		const { distance, where } = nearConditions(db, filters, near);
+		const rows = await db
+			.select({ ...columns, meters: distance })
+			.from(providers)
+			.where(where);
+		return rows.map(({ meters, ...r }) => ({
+			...r,
+			kinds: r.kinds as ProviderKind[],
+			distanceMiles: roundMiles(meters)
+		}));
+	}
 	const rows = await db
-		.select({
-			slug: providers.slug,
-			name: providers.name,
-			kinds: providers.kinds,
-			lat: providers.lat,
-			lng: providers.lng
-		})
+		.select(columns)
 		.from(providers)
 		.where(and(...filterConditions(db, { ...filters, telehealth: false })));
 	return rows.map((r) => ({ ...r, kinds: r.kinds as ProviderKind[] }));
@@ -374,7 +449,9 @@ export async function search(db: Database, filters: ProviderFilters): Promise<Se
 			.orderBy(
 				...(filters.sort === 'best'
 					? [sql`${providerFeedback.weightedScore} desc nulls last`]
-					: []),
+					: filters.sort === 'price'
+						? [sql`${lowestPrice(filters.route)} asc nulls last`]
+						: []),
 				asc(providers.name),
 				asc(providers.id)
 			)

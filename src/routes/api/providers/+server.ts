@@ -10,11 +10,29 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ url, locals }) => {
 	const query = parseQuery(nearbyFiltersSchema, url.searchParams);
 	if (!query.ok) return invalidQuery(query.problem);
-	const { near, lat, lng, radius, ...filters } = query.data;
-	const place = resolveOrigin({ near, lat, lng });
+	const { near, lat, lng, from, radius, ...filters } = query.data;
+	const place = resolveOrigin({ near, lat, lng, from });
 	if (!place.ok) return apiError(400, 'invalid_query', place.message, { near: place.message });
 
 	const page = { page: filters.page, pageSize: filters.pageSize };
+	if (place.origin && filters.telehealth === true) {
+		// As on the home page: the place stands for its state, where telehealth licences apply.
+		const state = filters.state ?? place.origin.state;
+		const { total, results } = state
+			? await providers.search(locals.db, { ...filters, state })
+			: { total: 0, results: [] };
+		return json({
+			total,
+			...page,
+			origin: {
+				label: place.origin.label,
+				state: place.origin.state ?? null,
+				radiusMiles: radius
+			},
+			licensedIn: state ?? null,
+			results: results.map((p) => listEntryJson(p, url.origin))
+		});
+	}
 	if (place.origin) {
 		const { total, totalCapped, results } = await providers.searchNear(locals.db, filters, {
 			lat: place.origin.lat,
