@@ -1,7 +1,7 @@
 import { sql, type Logger, type SQL } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderKind } from '$lib/domain/kinds';
-import type { RouteCode } from '$lib/domain/routes';
+import { givenAtHome, type RouteCode } from '$lib/domain/routes';
 import { STATE_CODES, type StateCode } from '$lib/domain/states';
 import type { ProviderFilters } from '$lib/schemas/filters';
 import { selectRows, type Database } from '$lib/server/db';
@@ -409,12 +409,14 @@ describeEachDatabase('near', (ctx) => {
 	});
 
 	describe('telehealth licensed in the searcher’s state', () => {
+		/** Licensed there, and offering a route taken at home (decision 001). */
 		function expectedTelehealth(state: StateCode): string[] {
 			return FIXTURES.filter(
 				(f) =>
 					f.status === 'published' &&
 					f.kinds.includes('telehealth') &&
-					f.telehealthStates.includes(state)
+					f.telehealthStates.includes(state) &&
+					f.routes.some(givenAtHome)
 			)
 				.map((f) => f.name)
 				.sort();
