@@ -1,22 +1,17 @@
 import { and, count, desc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import type { ConditionCode } from '../domain/conditions';
 import { CONTACT_HOLD_REASON, hasContactDetails } from '../domain/comment-check';
-import { summarize, type FeedbackSummary, type RatingFacts } from '../domain/feedback';
 import type { RouteCode } from '../domain/routes';
 import type { RatingInput } from '../schemas/rating';
 import * as audit from './audit';
 import { clientHashes } from './client-hash';
 import type { Database } from './db';
+import { recomputeFeedback } from './feedback';
 import { notPublished, publishedId } from './providers';
-import {
-	problemReports,
-	providerFeedback,
-	providerRoutes,
-	providers,
-	ratingConditions,
-	ratings
-} from './db/schema';
+import { problemReports, providerRoutes, providers, ratingConditions, ratings } from './db/schema';
+
+// The aggregate lives in ./feedback; these names stay importable from here.
+export { feedbackFor, publishedFacts, recomputeFeedback, type FeedbackView } from './feedback';
 
 export type RatingStatus = 'published' | 'held' | 'hidden';
 
@@ -244,66 +239,6 @@ function replayResult(
 	return { ok: true, id: row.id, status: row.status, replay: true };
 }
 
-/** Published ratings of one provider, in the shape the formulas take. */
-export async function publishedFacts(db: Database, providerId: number): Promise<RatingFacts[]> {
-	const rows = await db
-		.select({
-			id: ratings.id,
-			overall: ratings.overall,
-			effectiveness: ratings.effectiveness,
-			support: ratings.support,
-			value: ratings.value,
-			education: ratings.education,
-			setting: ratings.setting,
-			recommend: ratings.recommend,
-			route: ratings.route,
-			pricePaid: ratings.pricePaid
-		})
-		.from(ratings)
-		.where(and(eq(ratings.providerId, providerId), eq(ratings.status, 'published')));
-	const conditions = rows.length
-		? await db
-				.select({ ratingId: ratingConditions.ratingId, condition: ratingConditions.condition })
-				.from(ratingConditions)
-				.where(
-					inArray(
-						ratingConditions.ratingId,
-						rows.map((r) => r.id)
-					)
-				)
-		: [];
-	return rows.map(({ id, route, ...r }) => ({
-		...r,
-		route: route as RouteCode | null,
-		conditions: conditions.filter((c) => c.ratingId === id).map((c) => c.condition as ConditionCode)
-	}));
-}
-
-/** Rewrites a provider's aggregate from its rows; call inside the transaction that changed them. */
-export async function recomputeFeedback(
-	db: Database,
-	providerId: number
-): Promise<FeedbackSummary> {
-	const summary = summarize(await publishedFacts(db, providerId));
-	const [{ held }] = await db
-		.select({ held: count() })
-		.from(ratings)
-		.where(and(eq(ratings.providerId, providerId), eq(ratings.status, 'held')));
-	const values = {
-		ratingCount: summary.count,
-		overallMean: summary.overallMean,
-		weightedScore: summary.weightedScore,
-		summary,
-		heldCount: held,
-		updatedAt: new Date()
-	};
-	await db
-		.insert(providerFeedback)
-		.values({ providerId, ...values })
-		.onConflictDoUpdate({ target: providerFeedback.providerId, set: values });
-	return summary;
-}
-
 /**
  * Moderation: publish, hold or hide one rating, recompute, and (with an actor) record it in the
  * audit log, all in one transaction.
@@ -431,33 +366,6 @@ export async function reported(db: Database, limit = 50): Promise<ReportedRating
 		entry.reports.push({ reason: reportReason, note: reportNote, createdAt: reportedAt });
 	}
 	return [...byRating.values()].slice(0, limit);
-}
-
-export interface FeedbackView {
-	summary: FeedbackSummary;
-	heldCount: number;
-}
-
-/** Stored aggregates for many providers at once (cards, lists, the API). */
-export async function feedbackFor(
-	db: Database,
-	providerIds: number[]
-): Promise<Map<number, FeedbackView>> {
-	if (providerIds.length === 0) return new Map();
-	const rows = await db
-		.select({
-			providerId: providerFeedback.providerId,
-			summary: providerFeedback.summary,
-			heldCount: providerFeedback.heldCount
-		})
-		.from(providerFeedback)
-		.where(inArray(providerFeedback.providerId, providerIds));
-	return new Map(
-		rows.map((r) => [
-			r.providerId,
-			{ summary: r.summary as FeedbackSummary, heldCount: r.heldCount }
-		])
-	);
 }
 
 export interface PublishedComment {
