@@ -480,8 +480,17 @@ test('/methodology explains the labels, the score and the caution thresholds', a
 	await expect(cautions).toContainText(
 		'the overall rating, support during treatment, education and screening, value for cost'
 	);
-	await expect(main).toContainText(
-		'One rating per provider from the same internet address every 30 days'
+	const integrity = page.locator('#integrity + ul');
+	await expect(integrity).toContainText('One rating per provider from each device every 30 days.');
+	await expect(integrity).toContainText(
+		'counts for its internet address instead, so one rating per provider from the same address every 30 days'
+	);
+	await expect(integrity).toContainText(
+		'When another device at the same internet address rated the same provider in the last 30 days'
+	);
+	await expect(integrity.getByRole('link', { name: 'privacy' })).toHaveAttribute(
+		'href',
+		'/privacy#rating-cookie'
 	);
 });
 
