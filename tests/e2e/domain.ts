@@ -55,6 +55,7 @@ export interface ApiProviderProfile extends ApiProviderSummary {
 	phone: string | null;
 	email: string | null;
 	website: string | null;
+	street: string | null;
 	lastVerifiedAt: string | null;
 }
 
