@@ -1,4 +1,5 @@
 import type { APIRequestContext, BrowserContext, Page, Request, Response } from '@playwright/test';
+import { violations } from './axe';
 import { expect, keepOffline, test, type Api } from './fixtures';
 import {
 	ROUTE_CODES,
@@ -270,6 +271,8 @@ for (const javaScript of [true, false]) {
 			await expect(already).toContainText(againOn);
 			await expect(page.locator('form.rate-form')).toHaveCount(0);
 			await expect(fieldOf.submit(page)).toHaveCount(0);
+			// (axe runs in the page: with JavaScript on only.)
+			if (javaScript) expect(await violations(page)).toEqual([]);
 
 			// The tab opened before still has the form: its rating is refused, saying why, and what
 			// was typed there stays.
@@ -291,26 +294,26 @@ for (const javaScript of [true, false]) {
 			await expect(fieldOf.comment(otherTab)).toHaveValue('Typed in another tab');
 			expect((await feedbackOf(api, provider.slug)).count).toBe(before.count + 1);
 
-			if (!javaScript) {
-				// A browser that keeps no cookies, on the same connection: the address decides, and
-				// the page says so before the form, with what to do if it was someone else.
-				await context.clearCookies();
-				await page.goto(ratePath(provider.slug));
-				await context.clearCookies();
-				// (With cookies, a fresh browser gets a new token and the form.)
-				expect(new URL(page.url()).searchParams.has('cookie-check')).toBe(false);
-				await expect(page.locator('form.rate-form')).toHaveCount(1);
-				await page.goto(`${ratePath(provider.slug)}?cookie-check=1`);
-				await expect(already).toContainText(
-					'A rating for this provider was already sent from your internet connection'
-				);
-				await expect(already).toContainText(againOn);
-				await expect(already.getByRole('link', { name: 'what it is' })).toHaveAttribute(
-					'href',
-					'/privacy#rating-cookie'
-				);
-				await expect(page.locator('form.rate-form')).toHaveCount(0);
-			} else {
+			// A browser that keeps no cookies, on the same connection: the address decides, and
+			// the page says so before the form, with what to do if it was someone else.
+			await context.clearCookies();
+			await page.goto(ratePath(provider.slug));
+			await context.clearCookies();
+			// (With cookies, a fresh browser gets a new token and the form.)
+			expect(new URL(page.url()).searchParams.has('cookie-check')).toBe(false);
+			await expect(page.locator('form.rate-form')).toHaveCount(1);
+			await page.goto(`${ratePath(provider.slug)}?cookie-check=1`);
+			await expect(already).toContainText(
+				'A rating for this provider was already sent from your internet connection'
+			);
+			await expect(already).toContainText(againOn);
+			await expect(already.getByRole('link', { name: 'what it is' })).toHaveAttribute(
+				'href',
+				'/privacy#rating-cookie'
+			);
+			await expect(page.locator('form.rate-form')).toHaveCount(0);
+			if (javaScript) expect(await violations(page)).toEqual([]);
+			if (javaScript) {
 				// Someone else on the same connection, on their own phone: the form, and their
 				// rating is received and waits for a moderator instead of being turned away.
 				const theirs = await browser.newContext({
