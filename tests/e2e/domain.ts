@@ -55,6 +55,7 @@ export interface ApiProviderProfile extends ApiProviderSummary {
 	phone: string | null;
 	email: string | null;
 	website: string | null;
+	street: string | null;
 	lastVerifiedAt: string | null;
 }
 
@@ -118,9 +119,16 @@ export interface FeedbackBrief {
 
 /** A profile's `feedback` in the JSON API. */
 export interface Feedback extends FeedbackBrief {
+	effectivenessBasis: {
+		count: number;
+		fromEffectivenessQuestion: number;
+		average: number | null;
+		responders: number;
+		minimumForLabel: number;
+	};
 	distribution: Record<'1' | '2' | '3' | '4' | '5', number>;
 	aspects: Record<string, { average: number | null; count: number }>;
 	recommend: { score: number; count: number; promoters: number; detractors: number } | null;
-	byCondition: { condition: string; count: number; effectivePercent: number }[];
+	byCondition: { condition: string; count: number; effectivePercent: number | null }[];
 	medianPricePaid: Partial<Record<RouteCode, { median: number; count: number }>>;
 }

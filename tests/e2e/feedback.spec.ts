@@ -57,9 +57,13 @@ const CONDITION_LABELS: Record<string, string> = {
 	chronic_pain: 'Chronic or neuropathic pain'
 };
 
-/** Slots 0–7 belong to rating.spec.ts. The caution test needs a rare kind of provider: it has five. */
+/**
+ * Slots 0–7 belong to rating.spec.ts. The caution test needs a rare kind of provider: it has five.
+ * The labels test shares slot 10 with the profile's axe test, which reads a provider with a caution
+ * and five ratings or more: the one the labels test rates (three times, no caution) never is one.
+ */
 const SLOTS = 16;
-const SLOT = { caution: 8, numbers: 9, axeProfile: 10, axeForm: 11 } as const;
+const SLOT = { caution: 8, numbers: 9, axeProfile: 10, axeForm: 11, labels: 10 } as const;
 const CAUTION_SLOTS = [SLOT.caution, 12, 13, 14, 15];
 
 function slotOf(slug: string): number {
@@ -97,6 +101,16 @@ function expectOneDecimal(shown: string, value: number | null, what: string) {
 	expect(Math.abs(Number(shown) - value), `${what}: ${shown} vs ${value}`).toBeLessThanOrEqual(
 		0.0500001
 	);
+}
+
+/** The label for an average effectiveness answer, from 3 ratings on (/methodology#labels). */
+function labelFor(average: number | null): string {
+	if (average === null) return 'Not Rated';
+	if (average >= 4.5) return 'Amazing';
+	if (average >= 3.75) return 'Highly Effective';
+	if (average >= 3) return 'Effective';
+	if (average >= 2.25) return 'Partially Effective';
+	return 'Ineffective';
 }
 
 const ratingsNoun = (n: number) => `${n} ${n === 1 ? 'rating' : 'ratings'}`;
@@ -228,12 +242,20 @@ test('the profile shows the same numbers as the API', async ({ page, api }) => {
 	await expect(section.locator('.score')).toContainText(`out of 5 from ${ratingsNoun(f.count)}`);
 	const fact = (term: string) =>
 		section.locator('dl.facts > div').filter({ has: page.getByText(term, { exact: true }) });
-	await expect(fact('Effectiveness label').locator('dd')).toHaveText(f.label);
-	const responders = f.distribution['3'] + f.distribution['4'] + f.distribution['5'];
-	await expect(fact('Rated it effective').locator('dd')).toHaveText(
-		`${f.effectivePercent}% (${responders} of ${f.count} rated it above 2 stars)`
+	// The label and "rated it effective" rest on one answer per rating: its effectiveness stars,
+	// or its overall stars where it skipped that question.
+	const basis = f.effectivenessBasis;
+	expect(basis.count).toBe(f.count);
+	expect(basis.fromEffectivenessQuestion).toBeLessThanOrEqual(f.aspects.effectiveness.count);
+	await expect(fact('Effectiveness label').locator('dd a')).toHaveText(f.label);
+	await expect(fact('Effectiveness label').locator('dd')).toContainText(
+		`${basis.average?.toFixed(1)} on average from ${f.count}`
 	);
-	expect(f.effectivePercent).toBe(Math.round((responders * 100) / f.count));
+	expect(f.label).toBe(labelFor(basis.average));
+	await expect(fact('Rated it effective').locator('dd')).toHaveText(
+		`${f.effectivePercent}% (${basis.responders} of ${f.count} rated it above 2 stars)`
+	);
+	expect(f.effectivePercent).toBe(Math.round((basis.responders * 100) / f.count));
 	if (f.recommend) {
 		const r = f.recommend;
 		await expect(fact('Recommend score').locator('dd')).toHaveText(
@@ -277,7 +299,11 @@ test('the profile shows the same numbers as the API', async ({ page, api }) => {
 	for (const [i, c] of f.byCondition.entries()) {
 		const row = conditionRows.nth(i);
 		await expect(row.locator('th')).toHaveText(CONDITION_LABELS[c.condition]);
-		await expect(row.locator('td')).toHaveText([String(c.count), `${c.effectivePercent}%`]);
+		await expect(row.locator('td')).toHaveText([
+			String(c.count),
+			c.effectivePercent === null ? 'Too few ratings yet' : `${c.effectivePercent}%`
+		]);
+		expect(c.effectivePercent === null, c.condition).toBe(c.count < 3);
 	}
 
 	// What patients paid.
@@ -300,6 +326,74 @@ test('the profile shows the same numbers as the API', async ({ page, api }) => {
 		f.cautions.length === 1 ? 'Caution' : `${f.cautions.length} cautions`
 	);
 	if (f.ratingsUnderReview === 0) await expect(section.locator('.review-note')).toHaveCount(0);
+});
+
+test('a label needs 3 ratings, and reads effectiveness answers rather than overall stars', async ({
+	page,
+	api,
+	request
+}) => {
+	const slot = SLOT.labels;
+	const [provider] = await providersOf(api, slot, (p) => p.feedback.count === 0);
+	expect(provider, 'an unrated provider').toBeDefined();
+	const { slug, name } = provider;
+	const rate = async (i: number, data: Record<string, number>) => {
+		const response = await request.post(`/api/providers/${slug}/ratings`, {
+			data: {
+				...data,
+				ownExperience: true,
+				idempotencyKey: `e2e-labels-${test.info().workerIndex}-${Date.now()}-${i}`
+			},
+			headers: { 'x-forwarded-for': address(slot, i) }
+		});
+		expect(response.status(), `rating ${i}`).toBe(201);
+	};
+	const head = page.locator('.head-feedback');
+	const section = page.locator('section#feedback');
+	const fact = (term: string) =>
+		section.locator('dl.facts > div').filter({ has: page.getByText(term, { exact: true }) });
+
+	// One patient, delighted overall, who found it did not work: no label from one rating.
+	await rate(1, { overall: 5, effectiveness: 1 });
+	let f = await feedbackOf(api, slug);
+	expect(f).toMatchObject({ count: 1, label: 'Too few ratings yet', effectivePercent: null });
+	await page.goto(`/providers/${slug}`);
+	await expect(head.locator('.label')).toHaveText('Too few ratings yet');
+	await expect(fact('Effectiveness label').locator('dd')).toHaveText(
+		'Too few ratings yet (a label needs at least 3 ratings)'
+	);
+	await expect(fact('Rated it effective').locator('dd')).toHaveText('Too few ratings yet');
+
+	// Two more: effectiveness 2, and one with overall stars only (4). Overall they average 4.67,
+	// which used to read "Amazing"; their effectiveness answers average 2.33.
+	await rate(2, { overall: 5, effectiveness: 2 });
+	await rate(3, { overall: 4 });
+	f = await feedbackOf(api, slug);
+	expect(f).toMatchObject({ count: 3, averageRating: 4.67, label: 'Partially Effective' });
+	expect(f.effectivePercent).toBe(33);
+	expect(f.effectivenessBasis).toEqual({
+		count: 3,
+		fromEffectivenessQuestion: 2,
+		average: 2.33,
+		responders: 1,
+		minimumForLabel: 3
+	});
+	await page.reload();
+	await expect(head.locator('.label')).toHaveText('Partially Effective');
+	await expect(section.locator('.score .mean')).toHaveText('4.7');
+	await expect(fact('Effectiveness label').locator('dd')).toHaveText(
+		'Partially Effective (2.3 on average from 3 ratings: 2 effectiveness answers, 1 overall rating where that was skipped)'
+	);
+	await expect(fact('Rated it effective').locator('dd')).toHaveText(
+		'33% (1 of 3 rated it above 2 stars)'
+	);
+
+	// The card in the state's listing carries the same label.
+	const inState = await api.allProviders({ state: provider.state });
+	const index = inState.findIndex((p) => p.slug === slug);
+	await page.goto(`/?state=${provider.state}&pageSize=100&page=${Math.floor(index / 100) + 1}`);
+	const card = cards(page).filter({ has: page.getByRole('heading', { name, exact: true }) });
+	await expect(card.locator('p.feedback .label')).toHaveText('Partially Effective');
 });
 
 test('“best rated” lists providers in the order of their Bayesian score, as the API does', async ({
@@ -352,6 +446,7 @@ test('/methodology explains the labels, the score and the caution thresholds', a
 		'Effective',
 		'Partially Effective',
 		'Ineffective',
+		'Too few ratings yet',
 		'Not Rated'
 	]);
 	await expect(labels.locator('td')).toHaveText([
@@ -360,11 +455,19 @@ test('/methodology explains the labels, the score and the caution thresholds', a
 		'3 to less than 3.75',
 		'2.25 to less than 3',
 		'1 to less than 2.25',
+		'fewer than 3 published ratings',
 		'no published ratings yet'
 	]);
+	await expect(page.locator('#labels + p')).toContainText(
+		'From the average of the same effectiveness answers, once a provider has at least 3 published ratings'
+	);
 
 	const main = page.locator('main');
-	await expect(main).toContainText('a rating of 2 stars or fewer counts as a non-responder');
+	await expect(main).toContainText('an answer of 2 stars or fewer counts as a non-responder');
+	await expect(main).toContainText(
+		'its “Effectiveness” stars, or, when the patient skipped that question, its overall stars'
+	);
+	await expect(main).toContainText('It is shown from 3 answers on');
 	await expect(main).toContainText('C = 3');
 	await expect(main).toContainText('m = 5');
 	await expect(main).toContainText(
@@ -377,8 +480,17 @@ test('/methodology explains the labels, the score and the caution thresholds', a
 	await expect(cautions).toContainText(
 		'the overall rating, support during treatment, education and screening, value for cost'
 	);
-	await expect(main).toContainText(
-		'One rating per provider from the same internet address every 30 days'
+	const integrity = page.locator('#integrity + ul');
+	await expect(integrity).toContainText('One rating per provider from each device every 30 days.');
+	await expect(integrity).toContainText(
+		'counts for its internet address instead, so one rating per provider from the same address every 30 days'
+	);
+	await expect(integrity).toContainText(
+		'When another device at the same internet address rated the same provider in the last 30 days'
+	);
+	await expect(integrity.getByRole('link', { name: 'privacy' })).toHaveAttribute(
+		'href',
+		'/privacy#rating-cookie'
 	);
 });
 

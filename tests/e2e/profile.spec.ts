@@ -1,4 +1,5 @@
-import { expect, test } from './fixtures';
+import type { Page } from '@playwright/test';
+import { expect, test, type Api } from './fixtures';
 import { ROUTE_LABELS, dateText, priceText, type ApiProviderProfile } from './domain';
 import { routeLabelsOf } from './pages';
 
@@ -58,3 +59,65 @@ test('following a card opens the profile, which agrees with the API', async ({ p
 	// The API's canonical URL for the provider is the page we are on.
 	expect(new URL(profile.url).pathname).toBe(new URL(page.url()).pathname);
 });
+
+/** A profile with more than one page of patients' comments (the most rated first). */
+async function profileWithCommentPages(page: Page, api: Api): Promise<string> {
+	const rated = (await api.allProviders()) as unknown as {
+		slug: string;
+		feedback: { count: number };
+	}[];
+	rated.sort((a, b) => b.feedback.count - a.feedback.count);
+	for (const { slug } of rated.slice(0, 10)) {
+		await page.goto(`/providers/${slug}`);
+		if (await page.getByRole('navigation', { name: 'Comment pages' }).count()) return slug;
+	}
+	throw new Error('no provider with more than one page of comments');
+}
+
+for (const javaScript of [true, false]) {
+	test.describe(`paging through comments, JavaScript ${javaScript ? 'on' : 'off'}`, () => {
+		test.use({ javaScriptEnabled: javaScript, viewport: { width: 1280, height: 800 } });
+
+		test('keeps the reader at the comments', async ({ page, api }) => {
+			const slug = await profileWithCommentPages(page, api);
+			// Hydrated before clicking, so the router (not the browser) follows the link.
+			if (javaScript) await page.waitForLoadState('networkidle');
+			const pages = page.getByRole('navigation', { name: 'Comment pages' });
+			const comments = page.locator('ol.comments > li .comment-text');
+			const heading = page.locator('#comments');
+			const firstPage = await comments.allInnerTexts();
+			const routed: string[] = [];
+			page.on('request', (r) => {
+				if (r.url().includes('__data.json')) routed.push(r.url());
+			});
+
+			await pages.getByRole('link', { name: 'Next →' }).scrollIntoViewIfNeeded();
+			await pages.getByRole('link', { name: 'Next →' }).click();
+			await expect(page).toHaveURL(new RegExp(`/providers/${slug}\\?comments=2#comments$`));
+			await expect(pages).toContainText('Page 2 of');
+			await expect(comments.first()).not.toHaveText(firstPage[0]);
+
+			// At the comments' heading, below the sticky crisis line, not back at the top.
+			await expect(heading).toBeInViewport({ ratio: 1 });
+			const crisisBottom = await page
+				.locator('aside.crisis')
+				.evaluate((el) => el.getBoundingClientRect().bottom);
+			const top = (await heading.boundingBox())!.y;
+			expect(top).toBeGreaterThanOrEqual(crisisBottom);
+			expect(top).toBeLessThan(crisisBottom + 100);
+			await expect(page.getByRole('heading', { level: 1 })).not.toBeInViewport();
+			if (javaScript) {
+				expect(routed.length, 'followed by the router').toBeGreaterThan(0);
+				// Focus moves to the heading, which names the page for screen readers.
+				await expect(heading).toBeFocused();
+				await expect(heading).toHaveAccessibleName(/^In patients' words — page 2 of \d+$/);
+			}
+
+			await pages.getByRole('link', { name: '← Previous' }).click();
+			await expect(page).toHaveURL(new RegExp(`/providers/${slug}#comments$`));
+			await expect(comments.first()).toHaveText(firstPage[0]);
+			await expect(heading).toBeInViewport({ ratio: 1 });
+			if (javaScript) await expect(heading).toBeFocused();
+		});
+	});
+}

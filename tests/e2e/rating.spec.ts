@@ -1,6 +1,15 @@
 import type { APIRequestContext, BrowserContext, Page, Request, Response } from '@playwright/test';
-import { expect, test, type Api } from './fixtures';
-import { ROUTE_CODES, type ApiProviderSummary, type FeedbackBrief, type RouteCode } from './domain';
+import { violations } from './axe';
+import { expect, keepOffline, test, type Api } from './fixtures';
+import {
+	ROUTE_CODES,
+	dateText,
+	type ApiProviderSummary,
+	type FeedbackBrief,
+	type RouteCode
+} from './domain';
+
+const DAY = 86_400_000;
 
 /**
  * Patients rating a provider: the form with and without JavaScript, its errors, double submits,
@@ -199,7 +208,9 @@ for (const javaScript of [true, false]) {
 		test('the rating is published, counted, and its comment shown as plain text', async ({
 			page,
 			context,
-			api
+			api,
+			browser,
+			baseURL
 		}) => {
 			const slot = javaScript ? SLOT.withJs : SLOT.withoutJs;
 			const provider = await providerFor(
@@ -210,6 +221,10 @@ for (const javaScript of [true, false]) {
 			);
 			const before = await feedbackOf(api, provider.slug);
 			await actAs(context, address(slot, 1));
+
+			// A second tab with the form open, before this rating exists (used below).
+			const otherTab = await context.newPage();
+			await openForm(otherTab, provider, javaScript);
 
 			await openForm(page, provider, javaScript);
 			const comment = twoLineComment(`tag-${slot}-${Date.now()}`);
@@ -231,35 +246,94 @@ for (const javaScript of [true, false]) {
 
 			const post = page.waitForRequest(isRatePost(provider.slug));
 			const answered = page.waitForResponse(isRateAnswer(provider.slug));
+			const sentAround = [Date.now()];
 			await fieldOf.submit(page).click();
 			// With JavaScript the form is enhanced (fetch); without, the browser posts it and follows a 303.
 			expect((await post).headers()['x-sveltekit-action']).toBe(javaScript ? 'true' : undefined);
 			expect((await answered).status()).toBe(javaScript ? 200 : 303);
+			sentAround.push(Date.now());
 
 			await expectPublished(page, provider.slug, before.count + 1, comment);
 			const after = await feedbackOf(api, provider.slug);
 			expect(after.count).toBe(before.count + 1);
 			expect(after.ratingsUnderReview).toBe(before.ratingsUnderReview);
 
-			if (!javaScript) {
-				// The same patient again within 30 days: refused, with the reason next to the button.
-				await openForm(page, provider, javaScript);
-				await fillForm(page, { overall: 5, confirm: true });
-				const refused = page.waitForResponse(isRateAnswer(provider.slug));
-				await fieldOf.submit(page).click();
-				expect((await refused).status()).toBe(429);
-				// Announced once, by the summary (which takes focus), and repeated beside the button.
-				const summary = page.locator('.error-summary[role="alert"]');
-				await expect(summary).toContainText(
-					'You have already rated this provider in the last 30 days.'
+			// The same device again within 30 days: told so before filling anything, with the day.
+			const againOn = new RegExp(
+				`You can rate it again from (${sentAround.map((t) => dateText(new Date(t + 30 * DAY).toISOString())).join('|')})\\.`,
+				'i'
+			);
+			await page.goto(ratePath(provider.slug));
+			const already = page.locator('.already');
+			await expect(already).toContainText(
+				'You have already rated this provider from this device in the last 30 days.'
+			);
+			await expect(already).toContainText(againOn);
+			await expect(page.locator('form.rate-form')).toHaveCount(0);
+			await expect(fieldOf.submit(page)).toHaveCount(0);
+			// (axe runs in the page: with JavaScript on only.)
+			if (javaScript) expect(await violations(page)).toEqual([]);
+
+			// The tab opened before still has the form: its rating is refused, saying why, and what
+			// was typed there stays.
+			await fillForm(otherTab, { overall: 5, comment: 'Typed in another tab', confirm: true });
+			const refused = otherTab.waitForResponse(isRateAnswer(provider.slug));
+			await fieldOf.submit(otherTab).click();
+			expect((await refused).status()).toBe(javaScript ? 200 : 429);
+			// Announced once, by the summary (which takes focus), and repeated beside the button.
+			const summary = otherTab.locator('.error-summary[role="alert"]');
+			await expect(summary).toContainText(
+				'You have already rated this provider in the last 30 days.'
+			);
+			await expect(summary).toBeFocused();
+			await expect(otherTab.locator('.actions + .field-error, .field-error').last()).toContainText(
+				'You have already rated this provider in the last 30 days.'
+			);
+			await expect(fieldOf.stars(otherTab, 5)).toBeChecked();
+			await expect(fieldOf.confirm(otherTab)).toBeChecked();
+			await expect(fieldOf.comment(otherTab)).toHaveValue('Typed in another tab');
+			expect((await feedbackOf(api, provider.slug)).count).toBe(before.count + 1);
+
+			// A browser that keeps no cookies, on the same connection: the address decides, and
+			// the page says so before the form, with what to do if it was someone else.
+			await context.clearCookies();
+			await page.goto(ratePath(provider.slug));
+			await context.clearCookies();
+			// (With cookies, a fresh browser gets a new token and the form.)
+			expect(new URL(page.url()).searchParams.has('cookie-check')).toBe(false);
+			await expect(page.locator('form.rate-form')).toHaveCount(1);
+			await page.goto(`${ratePath(provider.slug)}?cookie-check=1`);
+			await expect(already).toContainText(
+				'A rating for this provider was already sent from your internet connection'
+			);
+			await expect(already).toContainText(againOn);
+			await expect(already.getByRole('link', { name: 'what it is' })).toHaveAttribute(
+				'href',
+				'/privacy#rating-cookie'
+			);
+			await expect(page.locator('form.rate-form')).toHaveCount(0);
+			if (javaScript) expect(await violations(page)).toEqual([]);
+			if (javaScript) {
+				// Someone else on the same connection, on their own phone: the form, and their
+				// rating is received and waits for a moderator instead of being turned away.
+				const theirs = await browser.newContext({
+					baseURL,
+					extraHTTPHeaders: { 'x-forwarded-for': address(slot, 1) }
+				});
+				await keepOffline(theirs, new URL(baseURL ?? '').origin);
+				const phone = await theirs.newPage();
+				await openForm(phone, provider, true);
+				await expect(phone.locator('.already')).toHaveCount(0);
+				await fillForm(phone, { overall: 2, confirm: true });
+				await fieldOf.submit(phone).click();
+				await expect(phone).toHaveURL(profileUrl(provider.slug, 'held'));
+				await expect(phone.locator('section#feedback p.thanks')).toHaveText(
+					'Thank you — your rating was received. It will appear after a moderator reviews it.'
 				);
-				await expect(summary).toBeFocused();
-				await expect(page.locator('.actions + .field-error, .field-error').last()).toContainText(
-					'You have already rated this provider in the last 30 days.'
-				);
-				await expect(fieldOf.stars(page, 5)).toBeChecked();
-				await expect(fieldOf.confirm(page)).toBeChecked();
-				expect((await feedbackOf(api, provider.slug)).count).toBe(before.count + 1);
+				const held = await feedbackOf(api, provider.slug);
+				expect(held.count).toBe(before.count + 1);
+				expect(held.ratingsUnderReview).toBe(before.ratingsUnderReview + 1);
+				await theirs.close();
 			}
 		});
 
@@ -386,6 +460,45 @@ for (const javaScript of [true, false]) {
 		});
 	});
 }
+
+test('the rating page sets one device cookie: first-party, HttpOnly, SameSite=Lax, for a year', async ({
+	page,
+	context,
+	api
+}) => {
+	const [provider] = (await api.providers({ pageSize: 1 })).results;
+	await page.goto(`/providers/${provider.slug}`);
+	expect(await context.cookies(), 'reading a profile sets no cookie').toEqual([]);
+
+	await page.goto(ratePath(provider.slug));
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Rate ${provider.name}`);
+	expect(new URL(page.url()).search).toBe('');
+	const cookies = await context.cookies();
+	expect(cookies.map((c) => c.name)).toEqual(['kd_device']);
+	const [cookie] = cookies;
+	// Secure is set when the site is served over https; this test server is plain http.
+	expect(cookie).toMatchObject({
+		httpOnly: true,
+		sameSite: 'Lax',
+		secure: false,
+		path: '/providers'
+	});
+	expect(cookie.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+	const lifetime = cookie.expires * 1000 - Date.now();
+	expect(lifetime).toBeGreaterThan(364 * DAY);
+	expect(lifetime).toBeLessThanOrEqual(365 * DAY);
+
+	// Kept, not replaced, on the next visit.
+	await page.goto(ratePath(provider.slug));
+	expect((await context.cookies())[0].value).toBe(cookie.value);
+
+	// What it is, where a patient looks.
+	await page.goto('/privacy#rating-cookie');
+	const explained = page.locator('#rating-cookie');
+	await expect(explained).toContainText('kd_device');
+	await expect(explained).toContainText('not tied to your identity');
+	await expect(explained).toContainText('one-way keyed hash');
+});
 
 test.describe('a bot without JavaScript', () => {
 	test.use({ javaScriptEnabled: false });

@@ -1,8 +1,8 @@
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { asc, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ratingSchema, type RatingInput } from '$lib/schemas/rating';
-import { clientHashes, PERIOD_DAYS, periodOf } from '$lib/server/client-hash';
+import { clientHashes, deviceHashes, PERIOD_DAYS, periodOf } from '$lib/server/client-hash';
 import { selectRows, type Database } from '$lib/server/db';
 import { hashKeys, ratings } from '$lib/server/db/schema';
 import { submitRating, type Limits } from '$lib/server/ratings';
@@ -65,8 +65,9 @@ describeEachDatabase('client hash', (ctx) => {
 			);
 	});
 
-	it('stores no client address anywhere, only its keyed hash', async () => {
+	it('stores no client address or device token anywhere, only their keyed hashes', async () => {
 		const addresses = ['203.0.113.77', '2001:db8:feed::beef', '::ffff:198.51.100.23'];
+		const devices = addresses.map(() => randomBytes(32).toString('base64url'));
 		const now = new Date();
 		for (const [i, address] of addresses.entries()) {
 			for (const name of ['Hash Clinic', 'Hash Clinic Two']) {
@@ -74,7 +75,7 @@ describeEachDatabase('client hash', (ctx) => {
 					ctx.db,
 					slugFor(name),
 					rating({ overall: 4, comment: `Marker comment ${i}`, conditions: ['ptsd'] }),
-					{ address },
+					{ address, device: devices[i] },
 					{ limits: LIMITS, now }
 				);
 				expect(result).toMatchObject({ ok: true });
@@ -86,6 +87,7 @@ describeEachDatabase('client hash', (ctx) => {
 			expect.arrayContaining([
 				'hash_keys.key',
 				'ratings.client_hash',
+				'ratings.device_hash',
 				'ratings.comment',
 				'ratings.idempotency_key',
 				'ratings.moderation_reason',
@@ -98,6 +100,23 @@ describeEachDatabase('client hash', (ctx) => {
 		for (const address of [...addresses, '198.51.100.23', 'feed::beef']) {
 			expect(await cellsContaining(ctx.db, address)).toEqual([]);
 		}
+		// …nor any device token, nor a recognisable part of one.
+		for (const token of devices) {
+			expect(await cellsContaining(ctx.db, token)).toEqual([]);
+			expect(await cellsContaining(ctx.db, token.slice(0, 12))).toEqual([]);
+		}
+		const deviceRows = await ctx.db
+			.select({ device: ratings.deviceHash })
+			.from(ratings)
+			.where(eq(ratings.providerId, providerIds.get('Hash Clinic')!))
+			.orderBy(asc(ratings.id));
+		expect(deviceRows.map((r) => r.device)).toEqual(
+			await Promise.all(devices.map(async (d) => (await deviceHashes(ctx.db, d, now)).current))
+		);
+		// A token and an address never share a hash, even with the same text.
+		expect((await deviceHashes(ctx.db, addresses[0], now)).current).not.toBe(
+			(await clientHashes(ctx.db, addresses[0], now)).current
+		);
 
 		const stored = await ctx.db
 			.select({ hash: ratings.clientHash })

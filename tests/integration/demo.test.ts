@@ -3,7 +3,14 @@ import { and, count, eq, notExists, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTE_CODES, type RouteCode } from '$lib/domain/routes';
 import { STATE_CODES } from '$lib/domain/states';
-import { providerRoutes, providers, providerTelehealthStates } from '$lib/server/db/schema';
+import { FEEDBACK_RULES_VERSION, summarize } from '$lib/domain/feedback';
+import {
+	providerFeedback,
+	providerRoutes,
+	providers,
+	providerTelehealthStates
+} from '$lib/server/db/schema';
+import { publishedFacts, recomputeStale } from '$lib/server/feedback';
 import {
 	generateDemoProviders,
 	hasDemoData,
@@ -123,6 +130,22 @@ describeEachDatabase('demo directory', (ctx) => {
 		const troche = await pricesOf('troche');
 		expect(troche.length).toBeGreaterThan(50);
 		expect(troche.filter((p) => !(p.min! >= 75 && p.min! <= p.max! && p.max! <= 90))).toEqual([]);
+	});
+
+	it('stores feedback under the current rules, equal to a recompute from its ratings', async () => {
+		// Nothing for the start-up recompute to do on a freshly seeded directory…
+		expect(await recomputeStale(ctx.db)).toBe(0);
+		// …and what was stored is what the ratings give.
+		const rated = await ctx.db
+			.select({ providerId: providerFeedback.providerId, summary: providerFeedback.summary })
+			.from(providerFeedback)
+			.orderBy(providerFeedback.providerId)
+			.limit(25);
+		expect(rated.length).toBe(25);
+		for (const { providerId, summary } of rated) {
+			expect(summary).toEqual(summarize(await publishedFacts(ctx.db, providerId)));
+			expect((summary as { rulesVersion: number }).rulesVersion).toBe(FEEDBACK_RULES_VERSION);
+		}
 	});
 
 	it('does nothing when seeded a second time', async () => {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { and, count, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ratingSchema, type RatingInput } from '$lib/schemas/rating';
@@ -6,11 +6,14 @@ import type { Database } from '$lib/server/db';
 import { providerFeedback, ratings } from '$lib/server/db/schema';
 import {
 	feedbackFor,
+	rateAgainFrom,
 	setRatingStatus,
+	SHARED_ADDRESS_REASON,
 	submitRating,
 	type Limits,
 	type SubmitResult
 } from '$lib/server/ratings';
+import { deviceHashes } from '$lib/server/client-hash';
 import { CONTACT_HOLD_REASON } from '$lib/domain/comment-check';
 import { createUser } from '$lib/server/auth';
 import { describeEachDatabase } from '../helpers/databases';
@@ -41,6 +44,11 @@ let addresses = 0;
 function newAddress(): string {
 	addresses += 1;
 	return `10.2.${Math.floor(addresses / 256)}.${addresses % 256}`;
+}
+
+/** A device token as the rating page's cookie carries it (32 random bytes, base64url). */
+function newDevice(): string {
+	return randomBytes(32).toString('base64url');
 }
 
 function okId(result: SubmitResult): number {
@@ -94,13 +102,23 @@ describeEachDatabase('ratings abuse', (ctx) => {
 		'Race Spread 5',
 		'Route Clinic',
 		'Moderated Clinic',
-		'Link Clinic'
+		'Link Clinic',
+		'Household Clinic',
+		'Household Clinic Two',
+		'Cookie Flood Clinic',
+		'Device Race Clinic'
 	].map((name) => ({ name, kinds: ['clinic'], state: 'TX', routes: ['iv'] }));
 	FIXTURES.push({ name: 'Pending Clinic', kinds: ['clinic'], state: 'TX', status: 'pending' });
 	const ids = new Map<string, number>();
 	const id = (name: string) => ids.get(name)!;
-	const submit = (name: string, input: RatingInput, address: string, now: Date, l: Limits) =>
-		submitRating(ctx.db, slugFor(name), input, { address }, { limits: l, now });
+	const submit = (
+		name: string,
+		input: RatingInput,
+		address: string,
+		now: Date,
+		l: Limits,
+		device?: string
+	) => submitRating(ctx.db, slugFor(name), input, { address, device }, { limits: l, now });
 
 	beforeAll(async () => {
 		for (const fixture of FIXTURES) ids.set(fixture.name, await insertProvider(ctx.db, fixture));
@@ -162,6 +180,153 @@ describeEachDatabase('ratings abuse', (ctx) => {
 				)
 			).toHaveLength(4);
 			expect(await rowsOf(ctx.db, id('Race Clinic'))).toBe(1);
+		});
+	});
+
+	describe('one rating per provider per device per 30 days, with a device token', () => {
+		const t0 = new Date('2025-10-01T12:00:00.000Z');
+		const later = (hours: number) => new Date(t0.getTime() + hours * HOUR);
+
+		it('lets another person at the same address rate, held for a moderator', async () => {
+			const home = newAddress();
+			const [mine, theirs] = [newDevice(), newDevice()];
+			const first = await submit(
+				'Household Clinic',
+				rating({ overall: 5 }),
+				home,
+				t0,
+				limits({}),
+				mine
+			);
+			expect(first).toMatchObject({ ok: true, status: 'published' });
+
+			// Someone else at home, on their own phone: received, and waits for a moderator.
+			const second = await submit(
+				'Household Clinic',
+				rating({ overall: 2 }),
+				home,
+				later(2),
+				limits({}),
+				theirs
+			);
+			expect(second).toMatchObject({ ok: true, status: 'held', replay: false });
+			const [held] = await ctx.db
+				.select({ reason: ratings.moderationReason, status: ratings.status })
+				.from(ratings)
+				.where(eq(ratings.id, okId(second)));
+			expect(held).toEqual({ status: 'held', reason: SHARED_ADDRESS_REASON });
+			expect(await storedFeedback(ctx.db, id('Household Clinic'))).toMatchObject({
+				ratingCount: 1,
+				overallMean: 5,
+				heldCount: 1
+			});
+
+			// The first device again, at home or on mobile data: refused, with the day it may.
+			const again = `${ALREADY_RATED} You can rate it again from October 31, 2025.`;
+			for (const address of [home, newAddress()]) {
+				expect(
+					await submit(
+						'Household Clinic',
+						rating({ overall: 1 }),
+						address,
+						later(3),
+						limits({}),
+						mine
+					)
+				).toMatchObject({ ok: false, code: 'rate_limited', message: again });
+			}
+			// Without a token (the JSON API, cookies off) the address decides, as it always has.
+			expect(
+				await submit('Household Clinic', rating({ overall: 1 }), home, later(3), limits({}))
+			).toMatchObject({ ok: false, code: 'rate_limited', message: again });
+			// A device rates another provider as before.
+			expect(
+				await submit(
+					'Household Clinic Two',
+					rating({ overall: 4 }),
+					home,
+					later(4),
+					limits({}),
+					mine
+				)
+			).toMatchObject({ ok: true, status: 'published' });
+			expect(await rowsOf(ctx.db, id('Household Clinic'))).toBe(2);
+
+			// The device is stored as its keyed hash, never the token.
+			const [row] = await ctx.db
+				.select({ device: ratings.deviceHash })
+				.from(ratings)
+				.where(eq(ratings.id, okId(first)));
+			expect(row.device).toBe((await deviceHashes(ctx.db, mine, t0)).current);
+			expect(row.device).not.toContain(mine);
+		});
+
+		it('tells the rating page beforehand, per device, or per address without one', async () => {
+			const home = newAddress();
+			const [mine, theirs] = [newDevice(), newDevice()];
+			const provider = id('Household Clinic Two');
+			const from = (client: { address: string | null; device?: string | null }) =>
+				rateAgainFrom(ctx.db, provider, client, { limits: limits({}), now: later(5) });
+			expect(await from({ address: home, device: mine })).toBeNull();
+			okId(
+				await submit(
+					'Household Clinic Two',
+					rating({ overall: 3 }),
+					home,
+					later(1),
+					limits({}),
+					mine
+				)
+			);
+			const again = new Date(later(1).getTime() + 30 * DAY);
+			expect(await from({ address: home, device: mine })).toEqual({ again, by: 'device' });
+			expect(await from({ address: newAddress(), device: mine })).toEqual({ again, by: 'device' });
+			expect(await from({ address: home, device: theirs })).toBeNull();
+			expect(await from({ address: home, device: null })).toEqual({ again, by: 'address' });
+			expect(await from({ address: null, device: null })).toBeNull();
+		});
+
+		it('holds a flood from one address that changes its token each time', async () => {
+			const address = newAddress();
+			const tight = limits({ perAddressPerHour: 5, burstPerAddressPerDay: 3 });
+			const results: SubmitResult[] = [];
+			for (let i = 0; i < 8; i++) {
+				results.push(
+					await submit(
+						'Cookie Flood Clinic',
+						rating({ overall: 1 }),
+						address,
+						later(i / 60),
+						tight,
+						newDevice()
+					)
+				);
+			}
+			expect(results.map((r) => (r.ok ? r.status : r.code))).toEqual([
+				'published',
+				'held',
+				'held',
+				'held',
+				'held',
+				'rate_limited',
+				'rate_limited',
+				'rate_limited'
+			]);
+			expect(await storedFeedback(ctx.db, id('Cookie Flood Clinic'))).toMatchObject({
+				ratingCount: 1,
+				heldCount: 4
+			});
+		});
+
+		it('refuses simultaneous repeats from one device on several addresses: one is stored', async () => {
+			const device = newDevice();
+			const results = await Promise.all(
+				[1, 2, 3, 4].map(() =>
+					submit('Device Race Clinic', rating({ overall: 4 }), newAddress(), t0, limits({}), device)
+				)
+			);
+			expect(results.filter((r) => r.ok)).toHaveLength(1);
+			expect(await rowsOf(ctx.db, id('Device Race Clinic'))).toBe(1);
 		});
 	});
 

@@ -328,9 +328,17 @@ describeEachDatabase('ratings', (ctx) => {
 			expect(summary.byCondition).toEqual([
 				{ condition: 'mdd', count: 3, effectivePercent: 33 },
 				{ condition: 'trd', count: 3, effectivePercent: 100 },
-				{ condition: 'ptsd', count: 2, effectivePercent: 50 },
-				{ condition: 'anxiety', count: 2, effectivePercent: 50 }
+				// Two ratings are too few for a share.
+				{ condition: 'ptsd', count: 2, effectivePercent: null },
+				{ condition: 'anxiety', count: 2, effectivePercent: null }
 			]);
+			// Effectiveness answers 5, 1, 3 and 5, and overall stars 1 and 2 where none was given.
+			expect(summary.effectiveness).toEqual({
+				count: 6,
+				fromEffectiveness: 4,
+				mean: 17 / 6,
+				responders: 3
+			});
 			expect(summary.cautions.map((c) => c.text)).toEqual([
 				'3 of 6 patients rated their overall experience 2 stars or lower',
 				'3 of 5 patients rated support during treatment 2 stars or lower',

@@ -7,12 +7,16 @@ import {
 	CAUTION_MIN_RATINGS,
 	CAUTION_MIN_SHARE,
 	EMPTY_SUMMARY,
+	FEEDBACK_RULES_VERSION,
+	LABEL_MIN_ANSWERS,
 	LABEL_THRESHOLDS,
 	NON_RESPONDER_MAX_STARS,
 	brief,
 	caution,
 	effectivePercent,
+	effectivenessAnswer,
 	effectivenessLabel,
+	fromStored,
 	mean,
 	median,
 	recommendScore,
@@ -35,6 +39,8 @@ describe('published constants', () => {
 	// /methodology quotes these; a change here must be a deliberate one.
 	it('match the patient survey and the methodology page', () => {
 		expect(NON_RESPONDER_MAX_STARS).toBe(2);
+		expect(LABEL_MIN_ANSWERS).toBe(3);
+		expect(FEEDBACK_RULES_VERSION).toBe(2);
 		expect(LABEL_THRESHOLDS.map((t) => [t.label, t.min])).toEqual([
 			['Amazing', 4.5],
 			['Highly Effective', 3.75],
@@ -93,15 +99,22 @@ describe('median', () => {
 });
 
 describe('effectivePercent', () => {
-	it('is null with no ratings', () => {
+	it('is null with no answers', () => {
 		expect(effectivePercent([])).toBeNull();
 	});
 
+	it('is null with fewer than 3 answers, however they read', () => {
+		expect(effectivePercent([5])).toBeNull();
+		expect(effectivePercent([1])).toBeNull();
+		expect(effectivePercent([5, 5])).toBeNull();
+		expect(effectivePercent([2, 3])).toBeNull();
+	});
+
 	it('counts 2 stars as a non-responder and 3 stars as a responder', () => {
-		expect(effectivePercent([2])).toBe(0);
-		expect(effectivePercent([3])).toBe(100);
+		expect(effectivePercent([2, 2, 2])).toBe(0);
+		expect(effectivePercent([3, 3, 3])).toBe(100);
 		expect(effectivePercent([1, 2, 3, 4, 5])).toBe(60);
-		expect(effectivePercent([2, 3])).toBe(50);
+		expect(effectivePercent([2, 3, 2, 3])).toBe(50);
 	});
 
 	it('is a whole percentage, halves rounded up', () => {
@@ -119,11 +132,29 @@ describe('effectivePercent', () => {
 	});
 });
 
+describe('effectivenessAnswer', () => {
+	it('is the effectiveness answer where given, else the overall stars', () => {
+		expect(effectivenessAnswer(rating(5, { effectiveness: 2 }))).toBe(2);
+		expect(effectivenessAnswer(rating(1, { effectiveness: 4 }))).toBe(4);
+		expect(effectivenessAnswer(rating(4))).toBe(4);
+		expect(effectivenessAnswer(rating(3, { effectiveness: null }))).toBe(3);
+	});
+});
+
 describe('effectivenessLabel', () => {
 	it('is Not Rated with no ratings', () => {
 		expect(effectivenessLabel(null, 0)).toBe('Not Rated');
 		expect(effectivenessLabel(4, 0)).toBe('Not Rated');
 		expect(effectivenessLabel(null, 3)).toBe('Not Rated');
+	});
+
+	it('is “Too few ratings yet” with one or two answers, however high or low', () => {
+		for (const stars of [1, 2, 3, 4, 5]) {
+			expect(effectivenessLabel(stars, 1)).toBe('Too few ratings yet');
+			expect(effectivenessLabel(stars, 2)).toBe('Too few ratings yet');
+		}
+		expect(effectivenessLabel(5, 3)).toBe('Amazing');
+		expect(effectivenessLabel(1, 3)).toBe('Ineffective');
 	});
 
 	it.each([
@@ -141,24 +172,49 @@ describe('effectivenessLabel', () => {
 		expect(effectivenessLabel(overallMean, 10)).toBe(label);
 	});
 
-	it('labels a single rating by its own stars', () => {
-		expect(effectivenessLabel(5, 1)).toBe('Amazing');
-		expect(effectivenessLabel(4, 1)).toBe('Highly Effective');
-		expect(effectivenessLabel(3, 1)).toBe('Effective');
-		expect(effectivenessLabel(2, 1)).toBe('Ineffective');
-		expect(effectivenessLabel(1, 1)).toBe('Ineffective');
-	});
-
 	it('reaches each boundary exactly from real star ratings', () => {
 		const label = (stars: number[]) => summarize(stars.map((s) => rating(s))).label;
-		expect(label([5, 4])).toBe('Amazing'); // 4.5
+		expect(label([5, 4])).toBe('Too few ratings yet'); // 4.5, but two ratings
+		expect(label([5, 4, 5, 4])).toBe('Amazing'); // 4.5
 		expect(label([5, 4, 4])).toBe('Highly Effective'); // 4.33
 		expect(label([4, 4, 4, 3])).toBe('Highly Effective'); // 3.75
 		expect(label([4, 4, 3, 3, 3])).toBe('Effective'); // 3.4
-		expect(label([4, 2])).toBe('Effective'); // 3
+		expect(label([4, 2, 3])).toBe('Effective'); // 3
 		expect(label([3, 3, 2])).toBe('Partially Effective'); // 2.67
 		expect(label([3, 2, 2, 2])).toBe('Partially Effective'); // 2.25
 		expect(label([3, 2, 2, 2, 2])).toBe('Ineffective'); // 2.2
+	});
+
+	it('reads effectiveness answers, not the overall stars, where patients gave them', () => {
+		// Patients liked the clinic (5 stars overall) but rated its effectiveness low.
+		const liked = summarize([
+			rating(5, { effectiveness: 2 }),
+			rating(5, { effectiveness: 2 }),
+			rating(5, { effectiveness: 1 })
+		]);
+		expect(liked.overallMean).toBe(5);
+		expect(liked.label).toBe('Ineffective');
+		expect(liked.effectivePercent).toBe(0);
+		// The Bayesian score (the "best rated" order) stays on the overall stars.
+		expect(liked.weightedScore).toBeCloseTo((3 * 5 + 5 * 3) / 8, 12);
+	});
+
+	it('falls back to the overall stars for each rating that skipped the question', () => {
+		const mixed = summarize([
+			rating(2, { effectiveness: 5 }),
+			rating(5), // counts as 5
+			rating(1), // counts as 1
+			rating(4, { effectiveness: null }) // counts as 4
+		]);
+		expect(mixed.effectiveness).toEqual({
+			count: 4,
+			fromEffectiveness: 1,
+			mean: 15 / 4,
+			responders: 3
+		});
+		expect(mixed.label).toBe('Highly Effective'); // 3.75
+		expect(mixed.effectivePercent).toBe(75);
+		expect(mixed.overallMean).toBe(3);
 	});
 });
 
@@ -306,11 +362,13 @@ describe('caution', () => {
 describe('summarize', () => {
 	it('has nothing to show with no ratings', () => {
 		const expected = {
+			rulesVersion: 2,
 			count: 0,
 			overallMean: null,
 			distribution: [0, 0, 0, 0, 0],
 			effectivePercent: null,
 			label: 'Not Rated',
+			effectiveness: { count: 0, fromEffectiveness: 0, mean: null, responders: 0 },
 			aspects: {
 				effectiveness: { mean: null, count: 0 },
 				support: { mean: null, count: 0 },
@@ -341,13 +399,20 @@ describe('summarize', () => {
 		expect(summary.count).toBe(1);
 		expect(summary.overallMean).toBe(2);
 		expect(summary.distribution).toEqual([0, 1, 0, 0, 0]);
-		expect(summary.effectivePercent).toBe(0);
-		expect(summary.label).toBe('Ineffective');
+		// One patient is not enough for a label or a share.
+		expect(summary.effectivePercent).toBeNull();
+		expect(summary.label).toBe('Too few ratings yet');
+		expect(summary.effectiveness).toEqual({
+			count: 1,
+			fromEffectiveness: 0,
+			mean: 2,
+			responders: 0
+		});
 		expect(summary.aspects.support).toEqual({ mean: 4, count: 1 });
 		expect(summary.aspects.value).toEqual({ mean: null, count: 0 });
 		expect(summary.recommend).toEqual({ score: 100, count: 1, promoters: 1, detractors: 0 });
 		expect(summary.weightedScore).toBeCloseTo((2 + 5 * 3) / 6, 12);
-		expect(summary.byCondition).toEqual([{ condition: 'trd', count: 1, effectivePercent: 0 }]);
+		expect(summary.byCondition).toEqual([{ condition: 'trd', count: 1, effectivePercent: null }]);
 		expect(summary.medianPrice).toEqual({ iv: { median: 450, count: 1 } });
 		expect(summary.cautions).toEqual([]);
 	});
@@ -404,7 +469,7 @@ describe('summarize', () => {
 		});
 	});
 
-	it('breaks ratings down by condition, most reported first, with % effective', () => {
+	it('breaks ratings down by condition, most reported first, with % effective from 3 ratings', () => {
 		const summary = summarize([
 			withConditions(5, ['trd', 'anxiety']),
 			withConditions(4, ['trd']),
@@ -418,8 +483,18 @@ describe('summarize', () => {
 		expect(summary.byCondition).toEqual([
 			{ condition: 'trd', count: 4, effectivePercent: 50 },
 			{ condition: 'anxiety', count: 3, effectivePercent: 67 },
-			{ condition: 'ptsd', count: 1, effectivePercent: 100 }
+			{ condition: 'ptsd', count: 1, effectivePercent: null }
 		]);
+	});
+
+	it('gives each condition’s % effective from the effectiveness answers where given', () => {
+		const summary = summarize([
+			{ overall: 5, effectiveness: 1, conditions: ['ptsd'] },
+			{ overall: 5, effectiveness: 2, conditions: ['ptsd'] },
+			{ overall: 2, conditions: ['ptsd'] },
+			{ overall: 1, effectiveness: 5, conditions: ['ptsd'] }
+		]);
+		expect(summary.byCondition).toEqual([{ condition: 'ptsd', count: 4, effectivePercent: 25 }]);
 	});
 
 	it('gives the median price paid per route, from ratings that name both', () => {
@@ -512,5 +587,51 @@ describe('brief', () => {
 			cautions: [],
 			heldCount: 2
 		});
+	});
+});
+
+describe('fromStored', () => {
+	/** A summary as the first rules stored it: no version, labels from the overall stars. */
+	function v1(stars: number[], label: string, percent: number | null) {
+		const { rulesVersion: _v, effectiveness: _e, ...rest } = summarize(stars.map((s) => rating(s)));
+		return { ...rest, label, effectivePercent: percent };
+	}
+
+	it('returns a summary of the current rules as it is', () => {
+		const current = summarize([5, 4, 1].map((s) => rating(s, { effectiveness: 2 })));
+		expect(fromStored(JSON.parse(JSON.stringify(current)))).toEqual(current);
+	});
+
+	it('shows no label or share that older rules gave from one or two ratings', () => {
+		const one = fromStored(v1([5], 'Amazing', 100));
+		expect(one).toMatchObject({
+			rulesVersion: 1,
+			count: 1,
+			overallMean: 5,
+			label: 'Too few ratings yet',
+			effectivePercent: null
+		});
+		expect(fromStored(v1([], 'Not Rated', null)).label).toBe('Not Rated');
+	});
+
+	it('describes older numbers as what they were: overall stars for every rating', () => {
+		const old = fromStored(v1([5, 4, 2, 1], 'Effective', 50));
+		expect(old.label).toBe('Effective');
+		expect(old.effectivePercent).toBe(50);
+		expect(old.effectiveness).toEqual({ count: 4, fromEffectiveness: 0, mean: 3, responders: 2 });
+	});
+
+	it('withholds an older per-condition share from fewer than 3 ratings', () => {
+		const stored = {
+			...v1([5, 1], 'Effective', 50),
+			byCondition: [
+				{ condition: 'trd', count: 4, effectivePercent: 75 },
+				{ condition: 'ptsd', count: 1, effectivePercent: 100 }
+			]
+		};
+		expect(fromStored(stored).byCondition).toEqual([
+			{ condition: 'trd', count: 4, effectivePercent: 75 },
+			{ condition: 'ptsd', count: 1, effectivePercent: null }
+		]);
 	});
 });

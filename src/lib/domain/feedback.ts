@@ -31,10 +31,25 @@ export interface RatingFacts {
 	conditions?: readonly ConditionCode[];
 }
 
+/**
+ * The version of the rules below. Stored with every summary (`provider_feedback.summary`): a
+ * summary of an older version is recomputed at start-up (src/lib/server/feedback.ts). Raise it
+ * whenever a change here changes what a summary holds or how it is computed.
+ *   1 (implicit: no version stored): labels from the mean overall rating, from one rating on.
+ *   2: labels and "rated it effective" from the effectiveness answers, from LABEL_MIN_ANSWERS on.
+ */
+export const FEEDBACK_RULES_VERSION = 2;
+
 /** The patient survey's rule: a rating of 2 stars or less is a non-responder. */
 export const NON_RESPONDER_MAX_STARS = 2;
 
-/** Lower bounds of the effectiveness labels, on the mean overall rating, best first. */
+/**
+ * A label, or a "rated it effective" share, needs at least this many answers (of the provider,
+ * or of one condition treated); with fewer, the directory says "Too few ratings yet".
+ */
+export const LABEL_MIN_ANSWERS = 3;
+
+/** Lower bounds of the effectiveness labels, on the mean effectiveness answer, best first. */
 export const LABEL_THRESHOLDS = [
 	{ label: 'Amazing', min: 4.5 },
 	{ label: 'Highly Effective', min: 3.75 },
@@ -43,7 +58,10 @@ export const LABEL_THRESHOLDS = [
 	{ label: 'Ineffective', min: 1 }
 ] as const;
 
-export type EffectivenessLabel = (typeof LABEL_THRESHOLDS)[number]['label'] | 'Not Rated';
+export const TOO_FEW = 'Too few ratings yet';
+
+export type EffectivenessLabel =
+	(typeof LABEL_THRESHOLDS)[number]['label'] | typeof TOO_FEW | 'Not Rated';
 
 /**
  * Bayesian weighted score: v/(v+m)·R + m/(v+m)·C. C is the scale's midpoint, a neutral prior that
@@ -76,16 +94,35 @@ export interface Caution {
 export interface ConditionSummary {
 	condition: ConditionCode;
 	count: number;
-	effectivePercent: number;
+	/** null with fewer than LABEL_MIN_ANSWERS ratings for this condition. */
+	effectivePercent: number | null;
+}
+
+/**
+ * What the label and "rated it effective" rest on: one answer per published rating, its
+ * effectiveness stars, or its overall stars when it did not answer that question.
+ */
+export interface EffectivenessBasis {
+	/** Answers counted: one per published rating. */
+	count: number;
+	/** Of which answered the effectiveness question itself (the rest gave overall stars only). */
+	fromEffectiveness: number;
+	mean: number | null;
+	/** Answers above NON_RESPONDER_MAX_STARS. */
+	responders: number;
 }
 
 export interface FeedbackSummary {
+	/** FEEDBACK_RULES_VERSION when computed. */
+	rulesVersion: number;
 	count: number;
 	overallMean: number | null;
 	/** distribution[0] is the number of 1-star ratings, distribution[4] of 5-star ones. */
 	distribution: [number, number, number, number, number];
+	/** Responders over all answers of `effectiveness`; null with fewer than LABEL_MIN_ANSWERS. */
 	effectivePercent: number | null;
 	label: EffectivenessLabel;
+	effectiveness: EffectivenessBasis;
 	aspects: Record<AspectKey, AspectSummary>;
 	recommend: { score: number; count: number; promoters: number; detractors: number } | null;
 	weightedScore: number | null;
@@ -105,16 +142,26 @@ export function median(values: readonly number[]): number | null {
 	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Share of ratings above NON_RESPONDER_MAX_STARS, as a whole percentage; null with none. */
+/** A rating's answer on effectiveness: its effectiveness stars, else its overall stars. */
+export function effectivenessAnswer(rating: RatingFacts): number {
+	return rating.effectiveness ?? rating.overall;
+}
+
+/**
+ * Share of answers above NON_RESPONDER_MAX_STARS, as a whole percentage; null with fewer than
+ * LABEL_MIN_ANSWERS answers, where one or two patients would read as "100%" or "0%".
+ */
 export function effectivePercent(stars: readonly number[]): number | null {
-	if (stars.length === 0) return null;
+	if (stars.length < LABEL_MIN_ANSWERS) return null;
 	const responders = stars.filter((s) => s > NON_RESPONDER_MAX_STARS).length;
 	return Math.round((responders * 100) / stars.length);
 }
 
-export function effectivenessLabel(overallMean: number | null, count: number): EffectivenessLabel {
-	if (count === 0 || overallMean === null) return 'Not Rated';
-	return LABEL_THRESHOLDS.find((t) => overallMean >= t.min)?.label ?? 'Ineffective';
+/** The label for `count` effectiveness answers averaging `mean`. */
+export function effectivenessLabel(mean: number | null, count: number): EffectivenessLabel {
+	if (count === 0 || mean === null) return 'Not Rated';
+	if (count < LABEL_MIN_ANSWERS) return TOO_FEW;
+	return LABEL_THRESHOLDS.find((t) => mean >= t.min)?.label ?? 'Ineffective';
 }
 
 /** Share of 9–10 answers minus share of 0–6 answers, in points from −100 to 100. */
@@ -175,10 +222,18 @@ export function summarize(ratings: readonly RatingFacts[]): FeedbackSummary {
 		})
 	) as Record<AspectKey, AspectSummary>;
 
+	const answers = ratings.map(effectivenessAnswer);
+	const effectiveness: EffectivenessBasis = {
+		count: answers.length,
+		fromEffectiveness: present(ratings.map((r) => r.effectiveness)).length,
+		mean: mean(answers),
+		responders: answers.filter((s) => s > NON_RESPONDER_MAX_STARS).length
+	};
+
 	const byCondition = CONDITION_CODES.flatMap((condition) => {
-		const stars = ratings.filter((r) => r.conditions?.includes(condition)).map((r) => r.overall);
+		const stars = ratings.filter((r) => r.conditions?.includes(condition)).map(effectivenessAnswer);
 		return stars.length
-			? [{ condition, count: stars.length, effectivePercent: effectivePercent(stars) as number }]
+			? [{ condition, count: stars.length, effectivePercent: effectivePercent(stars) }]
 			: [];
 	}).sort((a, b) => b.count - a.count);
 
@@ -196,11 +251,13 @@ export function summarize(ratings: readonly RatingFacts[]): FeedbackSummary {
 	});
 
 	return {
+		rulesVersion: FEEDBACK_RULES_VERSION,
 		count: ratings.length,
 		overallMean,
 		distribution,
-		effectivePercent: effectivePercent(overall),
-		label: effectivenessLabel(overallMean, ratings.length),
+		effectivePercent: effectivePercent(answers),
+		label: effectivenessLabel(effectiveness.mean, effectiveness.count),
+		effectiveness,
 		aspects,
 		recommend: recommendScore(present(ratings.map((r) => r.recommend))),
 		weightedScore: weightedScore(ratings.length, overallMean),
@@ -211,6 +268,34 @@ export function summarize(ratings: readonly RatingFacts[]): FeedbackSummary {
 }
 
 export const EMPTY_SUMMARY: FeedbackSummary = summarize([]);
+
+/**
+ * A summary read back from storage, in the current shape. One computed under older rules (until
+ * the start-up recompute reaches it) keeps its numbers, described as what they were: every rating
+ * counted by its overall stars; it shows no label or share from fewer than LABEL_MIN_ANSWERS.
+ */
+export function fromStored(stored: unknown): FeedbackSummary {
+	const s = stored as Partial<FeedbackSummary> & Omit<FeedbackSummary, 'rulesVersion'>;
+	if (s.rulesVersion === FEEDBACK_RULES_VERSION) return s as FeedbackSummary;
+	const guarded = (n: number | null, count: number) => (count < LABEL_MIN_ANSWERS ? null : n);
+	return {
+		...s,
+		rulesVersion: s.rulesVersion ?? 1,
+		effectivePercent: guarded(s.effectivePercent, s.count),
+		label:
+			s.count === 0 ? 'Not Rated' : s.count < LABEL_MIN_ANSWERS ? TOO_FEW : (s.label ?? TOO_FEW),
+		effectiveness: s.effectiveness ?? {
+			count: s.count,
+			fromEffectiveness: 0,
+			mean: s.overallMean,
+			responders: s.distribution.slice(NON_RESPONDER_MAX_STARS).reduce((a, b) => a + b, 0)
+		},
+		byCondition: s.byCondition.map((c) => ({
+			...c,
+			effectivePercent: guarded(c.effectivePercent, c.count)
+		}))
+	};
+}
 
 /** What a card, a map popup and an API list entry show. */
 export interface FeedbackBrief {

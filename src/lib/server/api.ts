@@ -1,4 +1,9 @@
-import { brief, type FeedbackBrief, type FeedbackSummary } from '../domain/feedback';
+import {
+	LABEL_MIN_ANSWERS,
+	brief,
+	type FeedbackBrief,
+	type FeedbackSummary
+} from '../domain/feedback';
 import type { ProviderProfile, ProviderSummary } from './providers';
 
 /** JSON shapes of the public API (docs/api.md). */
@@ -22,6 +27,13 @@ function feedbackBriefJson(f: FeedbackBrief, origin: string) {
 function feedbackJson(f: FeedbackSummary, heldCount: number, origin: string) {
 	return {
 		...feedbackBriefJson(brief(f, heldCount), origin),
+		effectivenessBasis: {
+			count: f.effectiveness.count,
+			fromEffectivenessQuestion: f.effectiveness.fromEffectiveness,
+			average: round(f.effectiveness.mean, 2),
+			responders: f.effectiveness.responders,
+			minimumForLabel: LABEL_MIN_ANSWERS
+		},
 		distribution: {
 			1: f.distribution[0],
 			2: f.distribution[1],

@@ -4,7 +4,7 @@ import type { Database } from './db';
 import { hashKeys } from './db/schema';
 
 /**
- * Client addresses are never stored: only an HMAC of them, keyed by a random secret that changes
+ * Client addresses (and the rating page's device tokens) are never stored: only an HMAC of them, keyed by a random secret that changes
  * every PERIOD_DAYS. Keys older than the previous period are deleted, so a hash can be matched to
  * an address for at most two periods, and then by nobody. The previous period's key is kept so
  * that "one rating per provider per address per 30 days" holds across a rotation.
@@ -54,4 +54,12 @@ export async function clientHashes(
 	const hash = (key: string) =>
 		createHmac('sha256', key).update(address).digest('base64url').slice(0, 32);
 	return { current: hash(current), previous: hash(previous) };
+}
+
+/**
+ * The rating page's per-device token, hashed like an address under the same rotating keys, in a
+ * namespace of its own (a token can never hash to an address's value).
+ */
+export function deviceHashes(db: Database, token: string, now = new Date()): Promise<ClientHashes> {
+	return clientHashes(db, `device:${token}`, now);
 }

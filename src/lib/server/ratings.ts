@@ -1,22 +1,17 @@
-import { and, count, desc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import type { ConditionCode } from '../domain/conditions';
 import { CONTACT_HOLD_REASON, hasContactDetails } from '../domain/comment-check';
-import { summarize, type FeedbackSummary, type RatingFacts } from '../domain/feedback';
 import type { RouteCode } from '../domain/routes';
 import type { RatingInput } from '../schemas/rating';
 import * as audit from './audit';
-import { clientHashes } from './client-hash';
+import { clientHashes, deviceHashes } from './client-hash';
 import type { Database } from './db';
+import { recomputeFeedback } from './feedback';
 import { notPublished, publishedId } from './providers';
-import {
-	problemReports,
-	providerFeedback,
-	providerRoutes,
-	providers,
-	ratingConditions,
-	ratings
-} from './db/schema';
+import { problemReports, providerRoutes, providers, ratingConditions, ratings } from './db/schema';
+
+// The aggregate lives in ./feedback; these names stay importable from here.
+export { feedbackFor, publishedFacts, recomputeFeedback, type FeedbackView } from './feedback';
 
 export type RatingStatus = 'published' | 'held' | 'hidden';
 
@@ -63,15 +58,96 @@ export type SubmitResult =
 
 const dateFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' });
 
+/** Who is rating, as far as the directory can tell without knowing who they are. */
+export interface RatingClient {
+	address: string;
+	/**
+	 * The rating page's per-device token (./device.ts). Absent for the JSON API and for browsers
+	 * that keep no cookies: those are judged by their address alone.
+	 */
+	device?: string | null;
+}
+
+export const SHARED_ADDRESS_REASON =
+	'Held automatically: another rating for this provider came from the same address within 30 days.';
+
+/** The keyed hashes of a client, and conditions matching its earlier ratings (either key period). */
+async function identify(db: Database, client: RatingClient, now: Date) {
+	const address = await clientHashes(db, client.address, now);
+	const device = client.device ? await deviceHashes(db, client.device, now) : null;
+	return {
+		address,
+		device,
+		sameAddress: inArray(ratings.clientHash, [address.current, address.previous]),
+		sameDevice: device ? inArray(ratings.deviceHash, [device.current, device.previous]) : null
+	};
+}
+
+/** When `who` last rated the provider within the repeat window, or null. */
+async function latestRating(
+	db: Database,
+	providerId: number,
+	who: SQL,
+	now: Date,
+	limits: Limits
+): Promise<Date | null> {
+	const [row] = await db
+		.select({ createdAt: ratings.createdAt })
+		.from(ratings)
+		.where(
+			and(
+				eq(ratings.providerId, providerId),
+				who,
+				gt(ratings.createdAt, new Date(now.getTime() - limits.repeatDays * DAY))
+			)
+		)
+		.orderBy(desc(ratings.createdAt))
+		.limit(1);
+	return row?.createdAt ?? null;
+}
+
 /**
- * Records a patient's rating: idempotent by `input.idempotencyKey`, rate-limited per address,
- * held for moderation in a burst, and folded into the provider's feedback in the same transaction.
+ * For the rating page, before anything is filled in: the day this device (or, without a device
+ * token, this address) may rate the provider again, or null when it may now. The same rule
+ * `submitRating` applies.
+ */
+export async function rateAgainFrom(
+	db: Database,
+	providerId: number,
+	client: { address: string | null; device?: string | null },
+	options: { limits?: Limits; now?: Date } = {}
+): Promise<{ again: Date; by: 'device' | 'address' } | null> {
+	const limits = options.limits ?? defaultLimits();
+	const now = options.now ?? new Date();
+	let who: SQL;
+	if (client.device) {
+		const device = await deviceHashes(db, client.device, now);
+		who = inArray(ratings.deviceHash, [device.current, device.previous]);
+	} else if (client.address) {
+		const address = await clientHashes(db, client.address, now);
+		who = inArray(ratings.clientHash, [address.current, address.previous]);
+	} else {
+		return null;
+	}
+	const last = await latestRating(db, providerId, who, now, limits);
+	if (!last) return null;
+	return {
+		again: new Date(last.getTime() + limits.repeatDays * DAY),
+		by: client.device ? 'device' : 'address'
+	};
+}
+
+/**
+ * Records a patient's rating: idempotent by `input.idempotencyKey`; once per provider per 30 days
+ * per device (per address without a device token); rate-limited per address; held for moderation
+ * in a burst, or when another device at the same address rated the provider within 30 days; and
+ * folded into the provider's feedback in the same transaction.
  */
 export async function submitRating(
 	db: Database,
 	slug: string,
 	input: RatingInput,
-	client: { address: string },
+	client: RatingClient,
 	options: { limits?: Limits; now?: Date } = {}
 ): Promise<SubmitResult> {
 	const limits = options.limits ?? defaultLimits();
@@ -94,13 +170,14 @@ export async function submitRating(
 		}
 	}
 
-	const hashes = await clientHashes(db, client.address, now);
-	const sameClient = inArray(ratings.clientHash, [hashes.current, hashes.previous]);
+	const ids = await identify(db, client, now);
+	const hashes = ids.address;
+	const sameClient = ids.sameAddress;
 
 	return db.transaction(async (tx): Promise<SubmitResult> => {
 		// One writer per address, then per provider (always in that order): the checks and the
 		// aggregate below see every committed rating, so simultaneous submissions cannot slip past
-		// them together.
+		// them together (the per-device rule is per provider: the provider lock covers it).
 		await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${hashes.current}))`);
 		await tx.execute(
 			sql`select 1 from ${providers} where ${providers.id} = ${provider.id} for update`
@@ -109,20 +186,9 @@ export async function submitRating(
 		const replayed = await byIdempotencyKey(tx, input.idempotencyKey);
 		if (replayed) return replayResult(replayed, provider.id);
 
-		const [earlier] = await tx
-			.select({ createdAt: ratings.createdAt })
-			.from(ratings)
-			.where(
-				and(
-					eq(ratings.providerId, provider.id),
-					sameClient,
-					gt(ratings.createdAt, new Date(now.getTime() - limits.repeatDays * DAY))
-				)
-			)
-			.orderBy(desc(ratings.createdAt))
-			.limit(1);
+		const earlier = await latestRating(tx, provider.id, ids.sameDevice ?? sameClient, now, limits);
 		if (earlier) {
-			const again = new Date(earlier.createdAt.getTime() + limits.repeatDays * DAY);
+			const again = new Date(earlier.getTime() + limits.repeatDays * DAY);
 			return {
 				ok: false,
 				code: 'rate_limited',
@@ -159,8 +225,14 @@ export async function submitRating(
 			.where(and(sameClient, gt(ratings.createdAt, new Date(now.getTime() - DAY))));
 		const providerBurst = providerRecent + 1 > limits.burstPerProviderPerHour;
 		const addressBurst = addressRecent + 1 > limits.burstPerAddressPerDay;
+		// Another device at this address rated the provider recently: a household or shared Wi-Fi,
+		// or one person clearing cookies. Received either way, but a moderator decides.
+		const sharedAddress =
+			ids.sameDevice !== null &&
+			(await latestRating(tx, provider.id, sameClient, now, limits)) !== null;
 		const contact = hasContactDetails(input.comment);
-		const status: RatingStatus = providerBurst || addressBurst || contact ? 'held' : 'published';
+		const status: RatingStatus =
+			providerBurst || addressBurst || sharedAddress || contact ? 'held' : 'published';
 
 		const [row] = await tx
 			.insert(ratings)
@@ -179,14 +251,17 @@ export async function submitRating(
 				pricePaid: input.pricePaid,
 				comment: input.comment,
 				clientHash: hashes.current,
+				deviceHash: ids.device?.current ?? null,
 				idempotencyKey: input.idempotencyKey,
 				moderationReason: providerBurst
 					? 'Held automatically: many ratings for this provider within an hour.'
 					: addressBurst
 						? 'Held automatically: many ratings from one address within a day.'
-						: contact
-							? CONTACT_HOLD_REASON
-							: null,
+						: sharedAddress
+							? SHARED_ADDRESS_REASON
+							: contact
+								? CONTACT_HOLD_REASON
+								: null,
 				createdAt: now,
 				publishedAt: status === 'published' ? now : null
 			})
@@ -242,66 +317,6 @@ function replayResult(
 		return { ok: false, code: 'invalid', message, fields: { idempotencyKey: message } };
 	}
 	return { ok: true, id: row.id, status: row.status, replay: true };
-}
-
-/** Published ratings of one provider, in the shape the formulas take. */
-export async function publishedFacts(db: Database, providerId: number): Promise<RatingFacts[]> {
-	const rows = await db
-		.select({
-			id: ratings.id,
-			overall: ratings.overall,
-			effectiveness: ratings.effectiveness,
-			support: ratings.support,
-			value: ratings.value,
-			education: ratings.education,
-			setting: ratings.setting,
-			recommend: ratings.recommend,
-			route: ratings.route,
-			pricePaid: ratings.pricePaid
-		})
-		.from(ratings)
-		.where(and(eq(ratings.providerId, providerId), eq(ratings.status, 'published')));
-	const conditions = rows.length
-		? await db
-				.select({ ratingId: ratingConditions.ratingId, condition: ratingConditions.condition })
-				.from(ratingConditions)
-				.where(
-					inArray(
-						ratingConditions.ratingId,
-						rows.map((r) => r.id)
-					)
-				)
-		: [];
-	return rows.map(({ id, route, ...r }) => ({
-		...r,
-		route: route as RouteCode | null,
-		conditions: conditions.filter((c) => c.ratingId === id).map((c) => c.condition as ConditionCode)
-	}));
-}
-
-/** Rewrites a provider's aggregate from its rows; call inside the transaction that changed them. */
-export async function recomputeFeedback(
-	db: Database,
-	providerId: number
-): Promise<FeedbackSummary> {
-	const summary = summarize(await publishedFacts(db, providerId));
-	const [{ held }] = await db
-		.select({ held: count() })
-		.from(ratings)
-		.where(and(eq(ratings.providerId, providerId), eq(ratings.status, 'held')));
-	const values = {
-		ratingCount: summary.count,
-		overallMean: summary.overallMean,
-		weightedScore: summary.weightedScore,
-		summary,
-		heldCount: held,
-		updatedAt: new Date()
-	};
-	await db
-		.insert(providerFeedback)
-		.values({ providerId, ...values })
-		.onConflictDoUpdate({ target: providerFeedback.providerId, set: values });
-	return summary;
 }
 
 /**
@@ -431,33 +446,6 @@ export async function reported(db: Database, limit = 50): Promise<ReportedRating
 		entry.reports.push({ reason: reportReason, note: reportNote, createdAt: reportedAt });
 	}
 	return [...byRating.values()].slice(0, limit);
-}
-
-export interface FeedbackView {
-	summary: FeedbackSummary;
-	heldCount: number;
-}
-
-/** Stored aggregates for many providers at once (cards, lists, the API). */
-export async function feedbackFor(
-	db: Database,
-	providerIds: number[]
-): Promise<Map<number, FeedbackView>> {
-	if (providerIds.length === 0) return new Map();
-	const rows = await db
-		.select({
-			providerId: providerFeedback.providerId,
-			summary: providerFeedback.summary,
-			heldCount: providerFeedback.heldCount
-		})
-		.from(providerFeedback)
-		.where(inArray(providerFeedback.providerId, providerIds));
-	return new Map(
-		rows.map((r) => [
-			r.providerId,
-			{ summary: r.summary as FeedbackSummary, heldCount: r.heldCount }
-		])
-	);
 }
 
 export interface PublishedComment {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ensureFirstAdmin } from '../auth';
 import { seedDemoIfEmpty } from '../demo';
+import { recomputeStaleInBackground } from '../feedback';
 import { warmGeocoder } from '../geocode';
 import { eraseOldContacts } from '../listings';
 import { warmMapCache } from '../map';
@@ -33,6 +34,7 @@ async function start(): Promise<DatabaseHandle> {
 		throw err;
 	}
 	warmMapCache(handle.db);
+	recomputeStaleInBackground(handle.db);
 	warmGeocoder();
 	return handle;
 }

@@ -177,6 +177,11 @@ export const ratings = pgTable(
 		comment: text('comment'),
 		/** Keyed hash of the client address (never the address itself). */
 		clientHash: text('client_hash'),
+		/**
+		 * Keyed hash of the rating page's per-device cookie (never the token itself); null for
+		 * ratings sent without one (the JSON API, browsers that refuse cookies).
+		 */
+		deviceHash: text('device_hash'),
 		idempotencyKey: text('idempotency_key'),
 		moderationReason: text('moderation_reason'),
 		/** Set when a moderator decides; automatic holds never override a moderator's decision. */
@@ -192,6 +197,7 @@ export const ratings = pgTable(
 		index('ratings_provider_idx').on(t.providerId, t.status, t.createdAt),
 		index('ratings_client_idx').on(t.clientHash, t.createdAt),
 		index('ratings_provider_client_idx').on(t.providerId, t.clientHash),
+		index('ratings_provider_device_idx').on(t.providerId, t.deviceHash),
 		check('ratings_overall_check', sql`${t.overall} between 1 and 5`),
 		check('ratings_effectiveness_check', within(t.effectiveness, 1, 5)),
 		check('ratings_support_check', within(t.support, 1, 5)),

@@ -2,26 +2,42 @@ import { randomUUID } from 'node:crypto';
 import { error, fail, redirect } from '@sveltejs/kit';
 import * as providers from '$lib/server/providers';
 import * as ratings from '$lib/server/ratings';
+import { deviceForRatePage, deviceToken } from '$lib/server/device';
 import { ADDRESS_UNAVAILABLE, clientAddressOf } from '$lib/server/http';
 import { fieldErrors } from '$lib/schemas/errors';
 import { HONEYPOT_FIELD, ratingFormValues, ratingSchema } from '$lib/schemas/rating';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ params, locals }) => {
+export const load: PageServerLoad = async ({
+	params,
+	locals,
+	cookies,
+	url,
+	request,
+	getClientAddress
+}) => {
 	const provider = await providers.getBySlug(locals.db, params.slug);
 	if (!provider) error(404, { message: 'We could not find that provider.', code: 'not_found' });
+	// Before anything is filled in: has this device (or, without cookies, this address) rated it?
+	const device = deviceForRatePage(cookies, url, request.method);
+	const wait = await ratings.rateAgainFrom(locals.db, provider.id, {
+		address: device ? null : clientAddressOf(getClientAddress),
+		device
+	});
 	return {
 		provider: {
 			slug: provider.slug,
 			name: provider.name,
 			routes: provider.routes.map((r) => r.code)
 		},
-		token: randomUUID()
+		token: randomUUID(),
+		alreadyRated: wait && { again: wait.again, by: wait.by },
+		repeatDays: ratings.defaultLimits().repeatDays
 	};
 };
 
 export const actions: Actions = {
-	default: async ({ request, params, locals, getClientAddress }) => {
+	default: async ({ request, params, locals, cookies, getClientAddress }) => {
 		const form = await request.formData();
 		const values = ratingFormValues(form);
 		// A filled honeypot is a bot: answer as if accepted and keep nothing.
@@ -34,7 +50,10 @@ export const actions: Actions = {
 
 		const address = clientAddressOf(getClientAddress);
 		if (!address) return fail(503, { values, errors: { form: ADDRESS_UNAVAILABLE } });
-		const result = await ratings.submitRating(locals.db, params.slug, parsed.data, { address });
+		const result = await ratings.submitRating(locals.db, params.slug, parsed.data, {
+			address,
+			device: deviceToken(cookies)
+		});
 		if (!result.ok) {
 			if (result.code === 'not_found') error(404, { message: result.message, code: 'not_found' });
 			if (result.code === 'invalid') return fail(400, { values, errors: result.fields });

@@ -1,0 +1,214 @@
+import { and, asc, count, eq, exists, gt, inArray, or, sql } from 'drizzle-orm';
+import type { ConditionCode } from '../domain/conditions';
+import {
+	FEEDBACK_RULES_VERSION,
+	fromStored,
+	summarize,
+	type FeedbackSummary,
+	type RatingFacts
+} from '../domain/feedback';
+import type { RouteCode } from '../domain/routes';
+import type { Database } from './db';
+import { providerFeedback, providers, ratingConditions, ratings } from './db/schema';
+
+/**
+ * The owner of `provider_feedback`: the aggregate of each provider's published ratings, as
+ * src/lib/domain/feedback.ts computes it. Written only here — in the transaction that changed the
+ * ratings, or by the recompute below when the rules change.
+ */
+
+export interface FeedbackView {
+	summary: FeedbackSummary;
+	heldCount: number;
+}
+
+/** Published ratings of one provider, in the shape the formulas take. */
+export async function publishedFacts(db: Database, providerId: number): Promise<RatingFacts[]> {
+	const rows = await db
+		.select({
+			id: ratings.id,
+			overall: ratings.overall,
+			effectiveness: ratings.effectiveness,
+			support: ratings.support,
+			value: ratings.value,
+			education: ratings.education,
+			setting: ratings.setting,
+			recommend: ratings.recommend,
+			route: ratings.route,
+			pricePaid: ratings.pricePaid
+		})
+		.from(ratings)
+		.where(and(eq(ratings.providerId, providerId), eq(ratings.status, 'published')));
+	const conditions = rows.length
+		? await db
+				.select({ ratingId: ratingConditions.ratingId, condition: ratingConditions.condition })
+				.from(ratingConditions)
+				.where(
+					inArray(
+						ratingConditions.ratingId,
+						rows.map((r) => r.id)
+					)
+				)
+		: [];
+	return rows.map(({ id, route, ...r }) => ({
+		...r,
+		route: route as RouteCode | null,
+		conditions: conditions.filter((c) => c.ratingId === id).map((c) => c.condition as ConditionCode)
+	}));
+}
+
+/**
+ * Rewrites a provider's aggregate from its rows. Call it inside the transaction that changed
+ * them, after locking the provider row (`select … for update`), so two writers never interleave.
+ */
+export async function recomputeFeedback(
+	db: Database,
+	providerId: number
+): Promise<FeedbackSummary> {
+	const summary = summarize(await publishedFacts(db, providerId));
+	const [{ held }] = await db
+		.select({ held: count() })
+		.from(ratings)
+		.where(and(eq(ratings.providerId, providerId), eq(ratings.status, 'held')));
+	const values = {
+		ratingCount: summary.count,
+		overallMean: summary.overallMean,
+		weightedScore: summary.weightedScore,
+		summary,
+		heldCount: held,
+		updatedAt: new Date()
+	};
+	await db
+		.insert(providerFeedback)
+		.values({ providerId, ...values })
+		.onConflictDoUpdate({ target: providerFeedback.providerId, set: values });
+	return summary;
+}
+
+/** Stored aggregates for many providers at once (cards, lists, the profile, the API). */
+export async function feedbackFor(
+	db: Database,
+	providerIds: number[]
+): Promise<Map<number, FeedbackView>> {
+	if (providerIds.length === 0) return new Map();
+	const rows = await db
+		.select({
+			providerId: providerFeedback.providerId,
+			summary: providerFeedback.summary,
+			heldCount: providerFeedback.heldCount
+		})
+		.from(providerFeedback)
+		.where(inArray(providerFeedback.providerId, providerIds));
+	return new Map(
+		rows.map((r) => [r.providerId, { summary: fromStored(r.summary), heldCount: r.heldCount }])
+	);
+}
+
+/** The version a stored summary was computed under; summaries from before versions count as 1. */
+const storedVersion = sql`coalesce((${providerFeedback.summary} ->> 'rulesVersion')::int, 1)`;
+
+/** Recomputes a batch of providers in one transaction, each row locked in id order first. */
+async function recomputeBatch(db: Database, ids: number[]): Promise<void> {
+	await db.transaction(async (tx) => {
+		await tx.execute(
+			sql`select 1 from ${providers} where ${inArray(providers.id, ids)} order by ${providers.id} for update`
+		);
+		for (const id of ids) await recomputeFeedback(tx, id);
+	});
+}
+
+export interface RecomputeOptions {
+	/** Providers per transaction. */
+	batchSize?: number;
+}
+
+/**
+ * Recomputes every provider whose stored summary was computed under older rules than
+ * FEEDBACK_RULES_VERSION, a batch per transaction; returns how many.
+ */
+export async function recomputeStale(db: Database, options: RecomputeOptions = {}) {
+	const batchSize = options.batchSize ?? 100;
+	let done = 0;
+	let after = 0;
+	for (;;) {
+		const rows = await db
+			.select({ id: providerFeedback.providerId })
+			.from(providerFeedback)
+			.where(
+				and(
+					sql`${storedVersion} < ${FEEDBACK_RULES_VERSION}`,
+					gt(providerFeedback.providerId, after)
+				)
+			)
+			.orderBy(asc(providerFeedback.providerId))
+			.limit(batchSize);
+		if (rows.length === 0) return done;
+		const ids = rows.map((r) => r.id);
+		await recomputeBatch(db, ids);
+		done += ids.length;
+		after = ids[ids.length - 1];
+	}
+}
+
+/**
+ * Recomputes every provider that has ratings or a stored summary, a batch per transaction;
+ * returns how many (`npm run feedback:recompute`).
+ */
+export async function recomputeAll(db: Database, options: RecomputeOptions = {}) {
+	const batchSize = options.batchSize ?? 100;
+	let done = 0;
+	let after = 0;
+	for (;;) {
+		const rows = await db
+			.select({ id: providers.id })
+			.from(providers)
+			.where(
+				and(
+					gt(providers.id, after),
+					or(
+						exists(
+							db
+								.select({ one: sql`1` })
+								.from(ratings)
+								.where(eq(ratings.providerId, providers.id))
+						),
+						exists(
+							db
+								.select({ one: sql`1` })
+								.from(providerFeedback)
+								.where(eq(providerFeedback.providerId, providers.id))
+						)
+					)
+				)
+			)
+			.orderBy(asc(providers.id))
+			.limit(batchSize);
+		if (rows.length === 0) return done;
+		const ids = rows.map((r) => r.id);
+		await recomputeBatch(db, ids);
+		done += ids.length;
+		after = ids[ids.length - 1];
+	}
+}
+
+/**
+ * At start-up, off the request path: brings summaries computed under older rules up to date.
+ * Until it reaches a provider, readers show that provider's older numbers through `fromStored`.
+ */
+export function recomputeStaleInBackground(db: Database): void {
+	recomputeStale(db).then(
+		(n) => {
+			if (n) {
+				const noun = n === 1 ? 'provider' : 'providers';
+				console.log(`Recomputed the patient feedback of ${n} ${noun} under the current rules.`);
+			}
+		},
+		(err: unknown) => {
+			// Never the raw error: drizzle's carries the query parameters.
+			console.error(
+				'Recomputing stored feedback failed; it is retried at the next start:',
+				err instanceof Error ? err.message.split('\n')[0] : 'unknown error'
+			);
+		}
+	);
+}
