@@ -190,14 +190,15 @@ describeEachDatabase('listing requests', (ctx) => {
 
 		const inTexas = await search(ctx.db, providerFiltersSchema.parse({ state: 'TX', route: 'iv' }));
 		expect(inTexas.results.map((p) => p.slug)).toContain('juniper-ketamine-center-austin');
-		// Telehealth licences put it in Oklahoma too.
+		// Its telehealth licence in Oklahoma does not make it serve Oklahoma: IV and Spravato are
+		// given only in its Austin office (decision 001).
 		const inOklahoma = await search(ctx.db, providerFiltersSchema.parse({ state: 'OK' }));
-		expect(inOklahoma.results.map((p) => p.slug)).toContain('juniper-ketamine-center-austin');
+		expect(inOklahoma.results.map((p) => p.slug)).not.toContain('juniper-ketamine-center-austin');
 		const after = await coverage(ctx.db);
 		const row = (m: typeof after, code: string) => m.states.find((s) => s.code === code)!;
 		expect(row(after, 'TX').total - row(before, 'TX').total).toBe(1);
 		expect(row(after, 'TX').byRoute.iv - row(before, 'TX').byRoute.iv).toBe(1);
-		expect(row(after, 'OK').total - row(before, 'OK').total).toBe(1);
+		expect(row(after, 'OK').total - row(before, 'OK').total).toBe(0);
 
 		const [stored] = await ctx.db
 			.select()

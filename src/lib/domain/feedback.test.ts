@@ -621,6 +621,11 @@ describe('fromStored', () => {
 		expect(old.effectiveness).toEqual({ count: 4, fromEffectiveness: 0, mean: 3, responders: 2 });
 	});
 
+	it('reads the column’s default, an empty object, as nothing summarised yet', () => {
+		expect(fromStored({})).toEqual(EMPTY_SUMMARY);
+		expect(fromStored(null)).toEqual(EMPTY_SUMMARY);
+	});
+
 	it('withholds an older per-condition share from fewer than 3 ratings', () => {
 		const stored = {
 			...v1([5, 1], 'Effective', 50),

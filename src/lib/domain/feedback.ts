@@ -276,6 +276,8 @@ export const EMPTY_SUMMARY: FeedbackSummary = summarize([]);
  */
 export function fromStored(stored: unknown): FeedbackSummary {
 	const s = stored as Partial<FeedbackSummary> & Omit<FeedbackSummary, 'rulesVersion'>;
+	// The column's default, `{}`: nothing summarised yet.
+	if (!Array.isArray(s?.distribution)) return EMPTY_SUMMARY;
 	if (s.rulesVersion === FEEDBACK_RULES_VERSION) return s as FeedbackSummary;
 	const guarded = (n: number | null, count: number) => (count < LABEL_MIN_ANSWERS ? null : n);
 	return {
