@@ -264,6 +264,11 @@ test('an older update request does not undo a moderator’s later edit: $300 sta
 	await expect(page.getByRole('status')).toContainText('approved');
 
 	expect(await api.provider(provider.slug)).toMatchObject({ consultFee: 300, phone });
+	// Decided, the request is a record: no merge to show, nothing to approve.
+	await page.goto(`/admin/requests/${ref}`);
+	await expect(page.getByText('status approved')).toBeVisible();
+	await expect(page.getByRole('columnheader', { name: 'On approval' })).toHaveCount(0);
+	await expect(page.getByRole('note').filter({ hasText: 'changed since' })).toHaveCount(0);
 	// The message stays with the moderators.
 	await practice.goto(`/providers/${provider.slug}`);
 	await expect(practice.getByText(message)).toHaveCount(0);

@@ -562,7 +562,7 @@ export interface RequestDetail {
 	current: ListingRecord | null;
 	/** Updates: the listing as the provider saw it, or null when that is not known. */
 	base: Listing | null;
-	/** Updates: field by field, what approving would do. */
+	/** Pending updates: field by field, what approving would do. */
 	merge: FieldMerge[] | null;
 	/** Where the ZIP puts it, or why it cannot. */
 	located: Located;
@@ -606,7 +606,9 @@ export async function requestDetail(db: Database, id: number): Promise<RequestDe
 		decidedBy: row.decidedBy,
 		current,
 		base,
-		merge: current ? mergePlan(base, listing, current.listing) : null,
+		// Once decided, the listing has moved on from the request: there is nothing left to merge.
+		merge:
+			current && request.status === 'pending' ? mergePlan(base, listing, current.listing) : null,
 		located: locate(listing),
 		suggestedSlug: current?.slug ?? (await uniqueSlug(db, `${listing.name}-${listing.city}`))
 	};

@@ -46,7 +46,9 @@ export const load: PageServerLoad = async (event) => {
 			current: current?.[i].value ?? null,
 			/** What the provider saw, when the listing has changed since. */
 			was: merge?.[i].changedSince && base ? base[i].value : null,
-			requestedChange: merge?.[i].requested ?? false,
+			requestedChange: merge
+				? merge[i].requested
+				: current !== null && current[i].value !== line.value,
 			changedSince: merge?.[i].changedSince ?? null,
 			outcome: merge?.[i].outcome ?? null
 		})),
