@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { createUser, type SessionUser } from '$lib/server/auth';
 import { auditLog, listingRequests, providers } from '$lib/server/db/schema';
 import * as listings from '$lib/server/listings';
@@ -61,6 +61,14 @@ function adminEdit(seen: listings.ListingRecord, change: Partial<Listing>) {
 
 describeEachDatabase('no lost updates', (ctx) => {
 	let moderator: SessionUser;
+
+	beforeAll(async () => {
+		moderator = await createUser(ctx.db, {
+			email: 'no-lost-updates@example.org',
+			password: 'a long enough password',
+			role: 'moderator'
+		});
+	});
 	let n = 0;
 
 	/** A published Austin clinic charging $350 for a consultation. */
@@ -98,11 +106,6 @@ describeEachDatabase('no lost updates', (ctx) => {
 	const load = async (id: number) => (await listings.loadListing(ctx.db, id))!;
 
 	it('approving an older request keeps a moderator’s later edit: $300 stays $300', async () => {
-		moderator = await createUser(ctx.db, {
-			email: 'no-lost-updates@example.org',
-			password: 'a long enough password',
-			role: 'moderator'
-		});
 		const opened = await clinic();
 		// The practice asks for a new phone number; its form still shows the $350 fee.
 		const requestId = await requestUpdate(opened, updateForm(opened, { phone: '512-555-0199' }));

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { createUser, type SessionUser } from '$lib/server/auth';
 import { checkProvidersCsv, importProvidersCsv } from '$lib/server/csv';
 import { problemReports, providerSlugHistory } from '$lib/server/db/schema';
@@ -16,6 +16,14 @@ const address = () => `198.18.1.${++counter}`;
 
 describeEachDatabase('slug history', (ctx) => {
 	let moderator: SessionUser;
+
+	beforeAll(async () => {
+		moderator = await createUser(ctx.db, {
+			email: 'slug-history@example.org',
+			password: 'a long enough password',
+			role: 'moderator'
+		});
+	});
 
 	async function clinic(name: string, slug: string) {
 		const id = await insertProvider(ctx.db, {
@@ -41,11 +49,6 @@ describeEachDatabase('slug history', (ctx) => {
 	}
 
 	it('a renamed listing keeps its old addresses, leading to the new one in one step', async () => {
-		moderator = await createUser(ctx.db, {
-			email: 'slug-history@example.org',
-			password: 'a long enough password',
-			role: 'moderator'
-		});
 		const juniper = await clinic('Juniper Clinic', 'juniper-clinic');
 		expect(await listings.currentSlugFor(ctx.db, 'juniper-clinic')).toBeNull();
 		expect(await listings.currentSlugFor(ctx.db, 'Juniper-Clinic')).toBe('juniper-clinic');
