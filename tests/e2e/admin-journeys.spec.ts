@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { violations } from './axe';
 import { dateText, priceText, ROUTE_CODES } from './domain';
 import { expect, test } from './fixtures';
@@ -54,6 +54,12 @@ async function signIn(page: Page, path: string) {
 }
 
 const today = () => dateText(new Date().toISOString());
+
+/** One field's line in an audit entry's list of changes. */
+const changeOf = (entry: Locator, label: string) =>
+	entry
+		.locator('.change li')
+		.filter({ has: entry.page().locator('.field-name', { hasText: new RegExp(`^${label}$`) }) });
 
 test('an admin edits, suspends, republishes, verifies and annotates a provider; the public profile and the audit log follow', async ({
 	page,
@@ -182,26 +188,39 @@ test('an admin edits, suspends, republishes, verifies and annotates a provider; 
 
 	// The audit log of this listing: each change with who and why.
 	await page.goto('/admin/audit');
-	await page.getByLabel('Entity type').selectOption('provider');
-	await page.getByLabel('Entity id').fill(providerId);
+	await page.getByLabel('About').selectOption('provider');
+	await page.getByLabel('Record number').fill(providerId);
 	await page.getByRole('button', { name: 'Show entries' }).click();
 	await expect(page).toHaveURL(/entityType=provider/);
+	await expect(page.locator('.about')).toHaveText(`Entries about listing ${provider.name}`);
 	const entries = page.locator('tr[data-entry]');
-	for (const [action, reason] of [
-		['provider.update', reasons.update],
-		['provider.suspend', reasons.suspend],
-		['provider.publish', reasons.publish],
-		['provider.verify', reasons.verify]
+	for (const [action, label, reason] of [
+		['provider.update', 'Listing edited', reasons.update],
+		['provider.suspend', 'Listing suspended', reasons.suspend],
+		['provider.publish', 'Listing published', reasons.publish],
+		['provider.verify', 'Listing marked verified', reasons.verify]
 	]) {
-		const entry = entries.filter({ has: page.locator('code', { hasText: action }) });
+		const entry = page.locator(`tr[data-entry][data-action="${action}"]`);
 		await expect(entry, action).toHaveCount(1);
 		await expect(entry, action).toContainText(ADMIN.email);
+		await expect(entry.locator('.what'), action).toHaveText(label);
 		await expect(entry.locator('.reason'), action).toHaveText(reason);
-		await expect(entry.locator('.entity'), action).toContainText(`provider ${providerId}`);
+		// What it is about, by name and linked, never as an internal number.
+		await expect(
+			entry.locator('.entity').getByRole('link', { name: provider.name, exact: true }),
+			action
+		).toHaveAttribute('href', `/admin/providers/${providerId}`);
+		await expect(entry.locator('.entity'), action).not.toContainText(`provider ${providerId}`);
 	}
+	// The edit, field by field in words: the phone and the IV prices, no JSON.
+	const edit = page.locator('tr[data-entry][data-action="provider.update"]');
+	await expect(changeOf(edit, 'Phone').locator('del')).toHaveText(before.phone ?? '—');
+	await expect(changeOf(edit, 'Phone').locator('ins')).toHaveText(phone);
+	await expect(changeOf(edit, 'IV infusion').locator('ins')).toContainText(priceText(321, 987)!);
+	expect(await edit.locator('.change').innerText()).not.toMatch(/[{}"]/);
 	// Newest first.
-	const order = await entries.locator('td code').allTextContents();
-	expect(order.filter((a) => a.startsWith('provider.')).slice(0, 4)).toEqual([
+	const order = await entries.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
+	expect(order.filter((a) => a?.startsWith('provider.')).slice(0, 4)).toEqual([
 		'provider.verify',
 		'provider.publish',
 		'provider.suspend',
@@ -222,6 +241,70 @@ test('an admin edits, suspends, republishes, verifies and annotates a provider; 
 	await expect(page.locator('#from-error')).toHaveText('The “from” date is not a real date.');
 	await expect(page.getByLabel(/^From/)).toHaveAttribute('aria-invalid', 'true');
 	expect(await violations(page)).toEqual([]);
+});
+
+test('renaming a listing keeps its old links working, pages and API alike, and capitals are forgiven', async ({
+	page,
+	api,
+	request
+}) => {
+	test.slow();
+	const stamp = Date.now().toString(36);
+	const provider = (await api.allProviders({ state: 'WV' })).find(
+		(p) => p.state === 'WV' && (p as { feedback?: { count: number } }).feedback!.count > 0
+	)!;
+	expect(provider, 'a West Virginia listing with ratings').toBeDefined();
+	const old = provider.slug;
+	const renamed = `${old.slice(0, 60)}-${stamp}`;
+	await page.goto(`/providers/${old}#comments`);
+	const ratingReport = await page
+		.locator('a[href*="/ratings/"][href$="/report"]')
+		.first()
+		.getAttribute('href');
+
+	await signIn(page, `/admin/providers?q=${old}`);
+	await page
+		.locator('tr[data-provider]', { hasText: old })
+		.getByRole('link', { name: provider.name, exact: true })
+		.click();
+	await page.getByLabel(/^Slug/).fill(renamed);
+	await page.getByLabel(/^Reason for the change/).fill(`Clearer address (${stamp})`);
+	await page.getByRole('button', { name: 'Save changes' }).click();
+	await expect(page.getByRole('status')).toHaveText('Your changes are saved.');
+	await expect(page.getByRole('link', { name: `/providers/${renamed}` })).toBeVisible();
+
+	const moved = async (from: string, to: string) => {
+		const response = await request.get(from, { maxRedirects: 0 });
+		expect(response.status(), from).toBe(308);
+		expect(response.headers()['location'], from).toBe(to);
+	};
+	// The old address and its pages, the query kept.
+	await moved(`/providers/${old}`, `/providers/${renamed}`);
+	await moved(`/providers/${old}?comments=2`, `/providers/${renamed}?comments=2`);
+	for (const sub of ['rate', 'report', 'update']) {
+		await moved(`/providers/${old}/${sub}`, `/providers/${renamed}/${sub}`);
+	}
+	if (ratingReport) {
+		await moved(ratingReport, ratingReport.replace(old, renamed));
+	}
+	// Capitals, in the new address or the old.
+	await moved(`/providers/${renamed.toUpperCase()}`, `/providers/${renamed}`);
+	await moved(`/providers/${old.toUpperCase()}/rate`, `/providers/${renamed}/rate`);
+	// A browser simply arrives.
+	await page.goto(`/providers/${old}`);
+	await expect(page).toHaveURL(`/providers/${renamed}`);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(provider.name);
+
+	// The API: a permanent redirect saying where the provider is now; followed, the profile.
+	const api308 = await request.get(`/api/providers/${old}`, { maxRedirects: 0 });
+	expect(api308.status()).toBe(308);
+	expect(api308.headers()['location']).toBe(`/api/providers/${renamed}`);
+	expect(((await api308.json()) as { moved: { slug: string } }).moved.slug).toBe(renamed);
+	expect((await api.provider(old)).slug).toBe(renamed);
+
+	// An address nobody had is still not found.
+	expect((await request.get(`/providers/${old}-${stamp}-nope`)).status()).toBe(404);
+	expect((await request.get(`/api/providers/${old}-${stamp}-nope`)).status()).toBe(404);
 });
 
 test('an admin checks a CSV, sees the problems of a bad one, imports the good one and exports', async ({
@@ -362,15 +445,18 @@ test('an admin adds a moderator, fixing a short password, then makes them an adm
 
 	await page.goto('/admin/audit');
 	await page.getByLabel('Action').selectOption('user.create');
-	await page.getByLabel('Entity id').fill(userId);
+	await page.getByLabel('Record number').fill(userId);
 	await page.getByRole('button', { name: 'Show entries' }).click();
 	const entry = page.locator('tr[data-entry]');
 	await expect(entry).toHaveCount(1);
 	await expect(entry.locator('.who')).toHaveText(ADMIN.email);
-	await expect(entry.locator('.entity')).toContainText(`user ${userId}`);
-	await expect(entry.locator('.change')).toContainText(email);
+	await expect(entry.locator('.what')).toHaveText('Account created');
+	await expect(entry.locator('.entity')).toContainText(`Account ${email}`);
+	await expect(entry.locator('.entity')).not.toContainText(`user ${userId}`);
+	await expect(changeOf(entry, 'Email').locator('ins')).toHaveText(email);
 	await page.getByLabel('Action').selectOption('user.role');
 	await page.getByRole('button', { name: 'Show entries' }).click();
 	await expect(entry).toHaveCount(1);
-	await expect(entry.locator('.change')).toContainText('admin');
+	await expect(changeOf(entry, 'Role').locator('del')).toHaveText('moderator');
+	await expect(changeOf(entry, 'Role').locator('ins')).toHaveText('admin');
 });

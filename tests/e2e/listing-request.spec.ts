@@ -1,6 +1,6 @@
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { violations } from './axe';
-import { expect, test } from './fixtures';
+import { expect, keepOffline, test } from './fixtures';
 
 const ADMIN = { email: 'e2e-admin@example.org', password: 'e2e admin password long enough' };
 
@@ -12,6 +12,29 @@ async function signIn(page: Page) {
 	await page.getByLabel('Email').fill(ADMIN.email);
 	await page.getByLabel('Password').fill(ADMIN.password);
 	await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/**
+ * A practice's own browser, with its own address: requests are limited per address, and this
+ * file's other tests send theirs from the default one.
+ */
+async function practiceAt(browser: Browser, baseURL: string, address: string): Promise<Page> {
+	const context = await browser.newContext({
+		baseURL,
+		extraHTTPHeaders: { 'x-forwarded-for': address }
+	});
+	await keepOffline(context, new URL(baseURL).origin);
+	return context.newPage();
+}
+
+/** Fills the private part of the request form and sends it; returns the request's number. */
+async function sendUpdate(practice: Page): Promise<string> {
+	await practice.getByLabel(/^Your name/).fill('Office Manager');
+	await practice.getByLabel(/^Your email/).fill('office@clinic.example');
+	await practice.getByLabel(/I am authorised to list this practice/).check();
+	await practice.getByRole('button', { name: 'Send update request' }).click();
+	await expect(practice).toHaveURL(/\/list-your-practice\/received\?kind=update&ref=\d+$/);
+	return new URL(practice.url()).searchParams.get('ref')!;
 }
 
 /** The Total cell of a state's row in the /states matrix. */
@@ -168,6 +191,163 @@ test('a provider requests an update; the admin sees it beside the listing and ap
 		name: string;
 	};
 	expect(updated).toMatchObject({ phone, name: provider.name });
+});
+
+test('an older update request does not undo a moderator’s later edit: $300 stays $300', async ({
+	page,
+	api,
+	browser,
+	baseURL
+}) => {
+	test.slow();
+	const stamp = Date.now().toString(36);
+	const provider = (await api.allProviders({ state: 'SD', kind: 'clinic' })).find(
+		(p) => p.state === 'SD'
+	)!;
+	const phone = `(605) 555-01${String(Date.now() % 100).padStart(2, '0')}`;
+	const message = `We moved to a new phone system in March (${stamp}).`;
+
+	// The listing charges $350 for a consultation.
+	await page.goto(`/admin/providers?q=${encodeURIComponent(provider.slug)}`);
+	await signIn(page);
+	await page
+		.locator('tr[data-provider]', { hasText: provider.slug })
+		.getByRole('link', { name: provider.name, exact: true })
+		.click();
+	await expect(page).toHaveURL(/\/admin\/providers\/\d+$/);
+	const listingPage = page.url();
+	await page.getByLabel(/^Consultation fee/).fill('350');
+	await page.getByRole('button', { name: 'Save changes' }).click();
+	await expect(page.getByRole('status')).toHaveText('Your changes are saved.');
+
+	// The practice asks for a new phone number; its form shows the $350 fee, left as it is.
+	const practice = await practiceAt(browser, baseURL!, '10.252.1.1');
+	await practice.goto(`/providers/${provider.slug}/update`);
+	await expect(practice.getByLabel(/^Consultation fee/)).toHaveValue('350');
+	await practice.getByLabel('Phone').fill(phone);
+	await practice.getByLabel(/^Message to the moderators/).fill(message);
+	expect(await violations(practice)).toEqual([]);
+	const ref = await sendUpdate(practice);
+
+	// A moderator corrects the fee to $300; the listing's page shows the request waiting.
+	await page.goto(listingPage);
+	const pending = page.getByRole('region', { name: 'Pending update requests (1)' });
+	await expect(pending.getByRole('link', { name: `Update request #${ref}` })).toBeVisible();
+	await page.getByLabel(/^Consultation fee/).fill('300');
+	await page.getByRole('button', { name: 'Save changes' }).click();
+	await expect(page.getByRole('status')).toHaveText('Your changes are saved.');
+	await expect(pending).toContainText('the listing changed since');
+	expect(await violations(page)).toEqual([]);
+
+	// The request's page says what changed since, field by field, and what approval will do.
+	await pending.getByRole('link', { name: `Update request #${ref}` }).click();
+	await expect(page).toHaveURL(`/admin/requests/${ref}`);
+	await expect(
+		page.getByRole('note').filter({ hasText: 'The listing changed since this request.' })
+	).toBeVisible();
+	await expect(page.getByRole('region', { name: 'Message to the moderators' })).toContainText(
+		message
+	);
+	const fee = page.locator('tr[data-field="consultFee"]');
+	await expect(fee.getByRole('cell').nth(0)).toContainText('$300');
+	await expect(fee.getByRole('cell').nth(0)).toContainText(
+		'Changed since the request; the practice saw: $350'
+	);
+	await expect(fee.getByRole('cell').nth(1)).toHaveText('$350');
+	await expect(fee.getByRole('cell').nth(2)).toHaveText('Keeps the listing’s value');
+	const phoneRow = page.locator('tr[data-field="phone"]');
+	await expect(phoneRow).toContainText('changed');
+	await expect(phoneRow.getByRole('cell').nth(2)).toHaveText('Takes the requested value');
+	expect(await violations(page)).toEqual([]);
+	await page.getByRole('button', { name: 'Approve and publish' }).click();
+	await expect(page.getByRole('status')).toContainText(`Request #${ref}`);
+	await expect(page.getByRole('status')).toContainText('approved');
+
+	expect(await api.provider(provider.slug)).toMatchObject({ consultFee: 300, phone });
+	// Decided, the request is a record: no merge to show, nothing to approve.
+	await page.goto(`/admin/requests/${ref}`);
+	await expect(page.getByText('status approved')).toBeVisible();
+	await expect(page.getByRole('columnheader', { name: 'On approval' })).toHaveCount(0);
+	await expect(page.getByRole('note').filter({ hasText: 'changed since' })).toHaveCount(0);
+	// The message stays with the moderators.
+	await practice.goto(`/providers/${provider.slug}`);
+	await expect(practice.getByText(message)).toHaveCount(0);
+	await practice.context().close();
+});
+
+test('where the practice and a moderator both changed a field, the moderator chooses; a page opened before a change cannot approve', async ({
+	page,
+	api,
+	browser,
+	baseURL
+}) => {
+	test.slow();
+	const provider = (await api.allProviders({ state: 'MT', kind: 'clinic' })).find(
+		(p) => p.state === 'MT'
+	)!;
+	const feeOf = async () =>
+		((await api.provider(provider.slug)) as unknown as { consultFee: number | null }).consultFee;
+	const before = await feeOf();
+	// Three different fees: as listed, as the practice asks, as the moderator sets.
+	const asked = before === 400 ? 410 : 400;
+	const set = before === 320 ? 330 : 320;
+
+	// The practice opens its form and types a new fee…
+	const practice = await practiceAt(browser, baseURL!, '10.252.1.2');
+	await practice.goto(`/providers/${provider.slug}/update`);
+	await practice.getByLabel(/^Consultation fee/).fill(String(asked));
+
+	// …while a moderator sets another.
+	await page.goto(`/admin/providers?q=${encodeURIComponent(provider.slug)}`);
+	await signIn(page);
+	await page
+		.locator('tr[data-provider]', { hasText: provider.slug })
+		.getByRole('link', { name: provider.name, exact: true })
+		.click();
+	await expect(page).toHaveURL(/\/admin\/providers\/\d+$/);
+	const listingPage = page.url();
+	await page.getByLabel(/^Consultation fee/).fill(String(set));
+	await page.getByRole('button', { name: 'Save changes' }).click();
+	await expect(page.getByRole('status')).toHaveText('Your changes are saved.');
+
+	const ref = await sendUpdate(practice);
+	await practice.context().close();
+	await page.goto(`/admin/requests/${ref}`);
+	const fee = page.locator('tr[data-field="consultFee"]');
+	await expect(fee.getByRole('cell').nth(0)).toContainText(
+		`the practice saw: ${before === null ? '—' : `$${before}`}`
+	);
+	await expect(fee.getByRole('cell').nth(2)).toHaveText('Your choice, below');
+	const choice = page.getByRole('group', {
+		name: 'Consultation fee: changed by the practice and on the listing since'
+	});
+	await expect(choice.getByRole('radio')).toHaveCount(2);
+	for (const radio of await choice.getByRole('radio').all()) await expect(radio).not.toBeChecked();
+	expect(await violations(page)).toEqual([]);
+
+	// Another moderator marks the listing verified after this page was opened: approving from
+	// it is refused, and the page shows the listing as it is now.
+	const other = await page.context().newPage();
+	await other.goto(listingPage);
+	await other.getByRole('button', { name: 'Mark verified today' }).click();
+	await expect(other.getByRole('status')).toHaveText('The listing is marked verified today.');
+	await other.close();
+	await choice.getByLabel(`Use the requested value: $${asked}`).check();
+	await page.getByRole('button', { name: 'Approve and publish' }).click();
+	await expect(page.getByRole('alert').first()).toContainText(
+		'after this page was opened. Nothing was saved'
+	);
+	expect(await feeOf()).toBe(set);
+
+	// No silent default: approving without a choice is refused on the field.
+	await page.goto(`/admin/requests/${ref}`);
+	await page.getByRole('button', { name: 'Approve and publish' }).click();
+	await expect(choice.locator('.field-error')).toHaveText('Choose which value the listing keeps.');
+	expect(await feeOf()).toBe(set);
+	await choice.getByLabel(`Use the requested value: $${asked}`).check();
+	await page.getByRole('button', { name: 'Approve and publish' }).click();
+	await expect(page.getByRole('status')).toContainText('approved');
+	expect(await feeOf()).toBe(asked);
 });
 
 test('a moderator rejects a request with a reason, which is required', async ({ page }) => {

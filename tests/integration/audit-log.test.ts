@@ -150,12 +150,14 @@ describeEachDatabase('audit log browser', (ctx) => {
 			id: publish1,
 			actorEmail: alice.email,
 			reason: 'Genuine',
-			changes: [{ key: 'status', before: 'held', after: 'published' }]
+			actionLabel: 'Rating published',
+			changes: [{ key: 'status', label: 'Status', before: 'held', after: 'published' }]
 		});
-		expect(JSON.parse(first.before!)).toEqual({ status: 'held', overall: 4 });
-		expect(first.before).toContain('\n');
+		// No raw JSON reaches the page: only the changed fields, in words.
+		expect(first).not.toHaveProperty('before');
+		expect(first).not.toHaveProperty('after');
 		const [system] = (await listAudit(ctx.db, { actor: SYSTEM_ACTOR, entityId: '9001' })).entries;
-		expect(system).toMatchObject({ id: resolve, actorId: null, actorEmail: null, before: null });
+		expect(system).toMatchObject({ id: resolve, actorId: null, actorEmail: null, changes: [] });
 
 		const options = await auditFilterOptions(ctx.db);
 		expect(options.actors).toEqual(
@@ -260,22 +262,69 @@ describeEachDatabase('audit log browser', (ctx) => {
 		}
 	});
 
-	it('shows only the keys that changed', () => {
+	it('shows only the fields that changed, named and valued in words, never as JSON', () => {
 		expect(diff({ status: 'held', n: 1 }, { status: 'published', n: 1 })).toEqual([
-			{ key: 'status', before: 'held', after: 'published' }
+			{ key: 'status', label: 'Status', before: 'held', after: 'published' }
 		]);
 		expect(diff(null, { email: 'a@example.org', role: 'admin' })).toEqual([
-			{ key: 'email', before: '—', after: 'a@example.org' },
-			{ key: 'role', before: '—', after: 'admin' }
+			{ key: 'email', label: 'Email', before: '—', after: 'a@example.org' },
+			{ key: 'role', label: 'Role', before: '—', after: 'admin' }
 		]);
 		expect(diff({ at: null, tags: ['a'] }, { at: '2024-01-01', tags: ['a'] })).toEqual([
-			{ key: 'at', before: 'null', after: '2024-01-01' }
+			{ key: 'at', label: 'at', before: '—', after: '2024-01-01' }
 		]);
 		expect(diff({ a: { b: 1 } }, { a: { b: 2 } })).toEqual([
-			{ key: 'a', before: '{"b":1}', after: '{"b":2}' }
+			{ key: 'a', label: 'a', before: 'b: 1', after: 'b: 2' }
 		]);
 		expect(diff(null, null)).toEqual([]);
 		expect(diff({ long: 'x'.repeat(500) }, {})[0].before.length).toBeLessThanOrEqual(160);
+
+		// A listing edit: prices per treatment, kinds and conditions by name, dates and money.
+		const before = {
+			slug: 'cedar-clinic',
+			kinds: ['clinic'],
+			consultFee: 350,
+			acceptsInsurance: false,
+			lastVerifiedAt: '2026-03-12T14:02:00.000Z',
+			routes: [{ code: 'iv', priceMin: 400, priceMax: 650, seriesPrice: 2400 }],
+			conditions: ['trd']
+		};
+		const after = {
+			...before,
+			kinds: ['clinic', 'kap'],
+			consultFee: 300,
+			acceptsInsurance: true,
+			lastVerifiedAt: '2026-03-13T09:30:00.000Z',
+			routes: [
+				{ code: 'iv', priceMin: 400, priceMax: 650, seriesPrice: 2400 },
+				{ code: 'troche', priceMin: 75 }
+			],
+			conditions: ['trd', 'ptsd']
+		};
+		const changes = diff(before, after);
+		expect(changes.map((c) => [c.label, c.before, c.after])).toEqual([
+			['Kinds', 'Clinic', 'Clinic, Ketamine-assisted psychotherapy (KAP) practice'],
+			['Consultation fee', '$350', '$300'],
+			['Accepts insurance', 'No', 'Yes'],
+			['Last verified', 'Mar 12, 2026, 2:02 PM UTC', 'Mar 13, 2026, 9:30 AM UTC'],
+			['Conditions treated', expect.any(String), expect.any(String)],
+			['Troche / lozenge (sublingual)', 'not offered', 'from $75']
+		]);
+		for (const c of changes) {
+			expect(c.before + c.after).not.toMatch(/[{}[\]"]/);
+		}
+		// A request approval's fields, by their names.
+		expect(
+			diff({ status: 'pending' }, { status: 'approved', applied: ['consultFee', 'routes.iv'] })
+		).toEqual([
+			{ key: 'status', label: 'Status', before: 'pending', after: 'approved' },
+			{
+				key: 'applied',
+				label: 'Applied from the request',
+				before: '—',
+				after: 'Consultation fee, IV infusion'
+			}
+		]);
 	});
 
 	it('the audit log refuses UPDATE, DELETE and TRUNCATE', async () => {

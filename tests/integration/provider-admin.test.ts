@@ -355,7 +355,7 @@ describeEachDatabase('provider administration', (ctx) => {
 		expect(result).toEqual({
 			ok: false,
 			code: 'invalid',
-			fields: { slug: 'Another provider already uses the slug “larch-clinic”.' }
+			fields: { slug: 'Another provider already uses the slug “larch-clinic” (Larch Clinic).' }
 		});
 		expect((await loadListing(ctx.db, id))!.listing.name).toBe('Linden Clinic');
 		expect(await entriesFor('provider', id)).toEqual([]);
@@ -578,10 +578,10 @@ describeEachDatabase('provider administration', (ctx) => {
 			await closeReport(
 				ctx.db,
 				sent.id,
-				{ status: 'resolved', resolution: 'Closed for good', markVerified: false, suspend: true },
+				{ status: 'resolved', resolution: 'Closed for good', listing: 'suspend' },
 				moderator
 			)
-		).toBe(true);
+		).toEqual({ providerName: 'Pecan Clinic' });
 		expect(await providerStatus(ctx.db, id)).toBe('suspended');
 		expect(await getBySlug(ctx.db, 'pecan-clinic')).toBeNull();
 		const entries = await ctx.db
@@ -592,10 +592,22 @@ describeEachDatabase('provider administration', (ctx) => {
 			['provider.suspend', 'Closed for good']
 		]);
 		expect(
-			closeReportSchema.parse({ reportId: String(sent.id), resolution: 'Closed', suspend: 'on' })
-		).toEqual({ reportId: sent.id, resolution: 'Closed', markVerified: false, suspend: true });
-		expect(closeReportSchema.safeParse({ reportId: '99999999999', resolution: 'x' }).success).toBe(
-			false
-		);
+			closeReportSchema.parse({
+				reportId: String(sent.id),
+				resolution: 'Closed',
+				suspend: 'on',
+				decision: 'resolved'
+			})
+		).toEqual({
+			reportId: sent.id,
+			decision: { status: 'resolved', resolution: 'Closed', listing: 'suspend' }
+		});
+		expect(
+			closeReportSchema.safeParse({
+				reportId: '99999999999',
+				resolution: 'x',
+				decision: 'resolved'
+			}).success
+		).toBe(false);
 	});
 });

@@ -11,7 +11,12 @@ import {
 import { queueCounts } from '$lib/server/moderation';
 import { recomputeFeedback, reported, setRatingStatus } from '$lib/server/ratings';
 import { closeReport, openReports, submitRatingReport, submitReport } from '$lib/server/reports';
-import { ratingReportSchema, reportSchema } from '$lib/schemas/report';
+import {
+	closeReportSchema,
+	DISMISS_AND_SUSPEND,
+	VERIFY_AND_SUSPEND
+} from '$lib/schemas/provider-admin';
+import { OTHER_NEEDS_NOTE, ratingReportSchema, reportSchema } from '$lib/schemas/report';
 import { describeEachDatabase } from '../helpers/databases';
 import { insertProvider } from '../helpers/fixtures';
 
@@ -47,10 +52,10 @@ describeEachDatabase('problem reports', (ctx) => {
 		const closed = await closeReport(
 			ctx.db,
 			stored.id,
-			{ status: 'resolved', resolution: 'Phone corrected after calling them', markVerified: true },
+			{ status: 'resolved', resolution: 'Phone corrected after calling them', listing: 'verify' },
 			moderator
 		);
-		expect(closed).toBe(true);
+		expect(closed).toEqual({ providerName: 'Report Clinic' });
 		expect(await openReports(ctx.db)).toEqual([]);
 		const [provider] = await ctx.db.select().from(providers).where(eq(providers.id, providerId));
 		expect(Date.now() - provider.lastVerifiedAt!.getTime()).toBeLessThan(60_000);
@@ -63,13 +68,8 @@ describeEachDatabase('problem reports', (ctx) => {
 		]);
 		// Closing twice does nothing.
 		expect(
-			await closeReport(
-				ctx.db,
-				stored.id,
-				{ status: 'dismissed', resolution: 'again', markVerified: false },
-				moderator
-			)
-		).toBe(false);
+			await closeReport(ctx.db, stored.id, { status: 'dismissed', resolution: 'again' }, moderator)
+		).toBeNull();
 	});
 
 	it('refuses unknown listings and validates the reason', async () => {
@@ -173,5 +173,97 @@ describeEachDatabase('problem reports', (ctx) => {
 		});
 		expect(await reported(ctx.db)).toEqual([]);
 		expect(await queueCounts(ctx.db)).toMatchObject({ reportedRatings: 0 });
+	});
+
+	it('“Something else” needs details, for a listing and for a rating', () => {
+		for (const schema of [reportSchema, ratingReportSchema]) {
+			const blank = schema.safeParse({ reason: 'other', note: '  \r\n ' });
+			expect(blank.success).toBe(false);
+			expect(blank.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+				['note', OTHER_NEEDS_NOTE]
+			]);
+			expect(schema.safeParse({ reason: 'other' }).success).toBe(false);
+			expect(schema.parse({ reason: 'other', note: 'Shares a name with my clinic' })).toEqual({
+				reason: 'other',
+				note: 'Shares a name with my clinic'
+			});
+		}
+		// The listed reasons speak for themselves.
+		expect(reportSchema.safeParse({ reason: 'closed' }).success).toBe(true);
+		expect(ratingReportSchema.safeParse({ reason: 'spam' }).success).toBe(true);
+	});
+
+	it('refuses to close a report with contradictory changes to the listing', () => {
+		const form = { reportId: '12', resolution: 'Checked' };
+		const refused = (input: Record<string, string>) => {
+			const parsed = closeReportSchema.safeParse(input);
+			return parsed.success ? null : parsed.error.issues.map((i) => [i.path.join('.'), i.message]);
+		};
+		expect(refused({ ...form, decision: 'resolved', markVerified: 'on', suspend: 'on' })).toEqual([
+			['suspend', VERIFY_AND_SUSPEND]
+		]);
+		expect(refused({ ...form, decision: 'dismissed', suspend: 'on' })).toEqual([
+			['suspend', DISMISS_AND_SUSPEND]
+		]);
+		expect(closeReportSchema.parse({ ...form, decision: 'resolved', suspend: 'on' })).toEqual({
+			reportId: 12,
+			decision: { status: 'resolved', resolution: 'Checked', listing: 'suspend' }
+		});
+		expect(closeReportSchema.parse({ ...form, decision: 'dismissed', markVerified: 'on' })).toEqual(
+			{
+				reportId: 12,
+				decision: { status: 'dismissed', resolution: 'Checked', listing: 'verify' }
+			}
+		);
+		expect(closeReportSchema.parse({ ...form, decision: 'resolved' })).toEqual({
+			reportId: 12,
+			decision: { status: 'resolved', resolution: 'Checked' }
+		});
+	});
+
+	it('keeping a reported rating published, or publishing it again after a hold, keeps its date', async () => {
+		const moderator = await createUser(ctx.db, {
+			email: 'keep-date@example.org',
+			password: 'a long enough password',
+			role: 'moderator'
+		});
+		const providerId = await insertProvider(ctx.db, {
+			name: 'Dated Clinic',
+			kinds: ['clinic'],
+			state: 'TX',
+			routes: ['iv']
+		});
+		const monthAgo = new Date(Date.now() - 30 * 86_400_000);
+		const weekAgo = new Date(Date.now() - 7 * 86_400_000);
+		const [reportedOne, heldAfter, neverPublished] = await ctx.db
+			.insert(ratings)
+			.values([
+				{ providerId, overall: 2, comment: 'Long wait', publishedAt: monthAgo },
+				{ providerId, overall: 4, comment: 'Kind staff', publishedAt: weekAgo },
+				{ providerId, overall: 5, comment: 'Held at once', status: 'held' }
+			])
+			.returning({ id: ratings.id });
+		const publishedAt = async (id: number) =>
+			(await ctx.db.select().from(ratings).where(eq(ratings.id, id)))[0].publishedAt;
+
+		const sent = await submitRatingReport(
+			ctx.db,
+			'dated-clinic',
+			reportedOne.id,
+			{ reason: 'not_patient' },
+			{ address: '198.51.100.31' }
+		);
+		expect(sent.ok).toBe(true);
+		expect(await setRatingStatus(ctx.db, reportedOne.id, 'published', null, moderator)).toBe(true);
+		expect(await publishedAt(reportedOne.id)).toEqual(monthAgo);
+
+		await setRatingStatus(ctx.db, heldAfter.id, 'held', 'Checking', moderator);
+		await setRatingStatus(ctx.db, heldAfter.id, 'published', null, moderator);
+		expect(await publishedAt(heldAfter.id)).toEqual(weekAgo);
+
+		// A rating held before it ever appeared is dated when it first does.
+		expect(await publishedAt(neverPublished.id)).toBeNull();
+		await setRatingStatus(ctx.db, neverPublished.id, 'published', null, moderator);
+		expect(Date.now() - (await publishedAt(neverPublished.id))!.getTime()).toBeLessThan(60_000);
 	});
 });

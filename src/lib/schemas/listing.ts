@@ -181,15 +181,51 @@ export type Listing = z.output<typeof listingSchema>;
 /** Hidden from people, tempting to bots: a submission that fills it is dropped. */
 export const LISTING_HONEYPOT = 'fax_number';
 
+export const MESSAGE_MAX = 2000;
+
+/** A listing's version as the form saw it (a hidden field); anything else reads as "not given". */
+const formVersion = z.preprocess((value) => {
+	const v = typeof value === 'string' ? value.trim() : value;
+	if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 1 ? v : undefined;
+	return typeof v === 'string' && /^\d{1,9}$/.test(v) && Number(v) >= 1 ? Number(v) : undefined;
+}, z.number().int().optional());
+
+/**
+ * The listing as the update form showed it, carried in a hidden field as JSON of the form's flat
+ * values. Only the provider's own starting point: never an error (the provider cannot fix a hidden
+ * field), just undefined when it does not read as a valid listing.
+ */
+const formBase = z.preprocess((value) => {
+	if (typeof value !== 'string' || value.length > 50_000) return undefined;
+	try {
+		const flat = JSON.parse(value) as unknown;
+		if (typeof flat !== 'object' || flat === null || Array.isArray(flat)) return undefined;
+		const clean: Record<string, string | string[]> = {};
+		for (const [key, v] of Object.entries(flat as Record<string, unknown>)) {
+			if (typeof v === 'string') clean[key] = v;
+			else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) clean[key] = v;
+		}
+		const parsed = listingSchema.safeParse(nestListing(clean).listing);
+		return parsed.success ? parsed.data : undefined;
+	} catch {
+		return undefined;
+	}
+}, z.custom<Listing>().optional());
+
 /** The public request: the listing plus who is asking, privately. */
 export const listingRequestSchema = z.object({
 	listing: listingSchema,
+	/** Private: only moderators read it, on the request's review page. */
+	message: optionalText(MESSAGE_MAX, 'the message'),
 	contactName: requiredText(100, 'Enter your name.', 'your name'),
 	contactEmail: emailAddress('Enter your email address, so we can reach you about the listing.'),
 	authorised: mustTick(
 		'Please confirm you are authorised to list this practice and it holds the licences it needs.'
 	),
-	idempotencyKey
+	idempotencyKey,
+	/** Update requests: the listing's version and content when the form was opened. */
+	baseVersion: formVersion,
+	base: formBase
 });
 
 export type ListingRequestInput = z.output<typeof listingRequestSchema>;
@@ -214,7 +250,11 @@ export const adminListingSchema = z.object({
 		.number({ error: 'Enter the longitude in degrees, e.g. -97.74.' })
 		.min(-180, 'The longitude must be between -180 and 180.')
 		.max(180, 'The longitude must be between -180 and 180.'),
-	reason: optionalText(500, 'the reason')
+	reason: optionalText(500, 'the reason'),
+	/** The version, listing and slug the editor started from: saving over a newer change is refused. */
+	version: formVersion,
+	base: formBase,
+	baseSlug: z.string().trim().max(80).optional().catch(undefined)
 });
 
 export type AdminListingInput = z.output<typeof adminListingSchema>;
@@ -292,6 +332,14 @@ export function listingToFlat(listing: Listing): Record<string, string | string[
 		flat[`routes.${r.code}.notes`] = text(r.notes);
 	}
 	return flat;
+}
+
+/**
+ * A stored (or merged) listing checked against the listing rules again, as if typed into the form:
+ * a merge of two valid listings can still break a rule that spans fields.
+ */
+export function recheckListing(listing: Listing) {
+	return listingSchema.safeParse(nestListing(listingToFlat(listing)).listing);
 }
 
 /** Zod paths under `listing.` are the form's field names. */

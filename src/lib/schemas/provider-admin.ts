@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PROVIDER_STATUSES } from '../domain/kinds';
 import { toStateCode } from '../domain/states';
 import { checkbox, cleanText, optionalText, requiredText } from './fields';
-import { resolveReportSchema } from './report';
+import { resolveReportSchema, type ReportDecision } from './report';
 
 /** Schemas of the moderators' provider pages: the search form, status changes, annotations. */
 
@@ -120,8 +120,39 @@ export const retireAnnotationSchema = z.object({
 	reason: optionalReason
 });
 
-/** The problem-report queue's form, plus "Suspend the listing" (only when resolving). */
-export const closeReportSchema = resolveReportSchema.extend({
-	reportId: id('Missing report.'),
-	suspend: checkbox
-});
+export const VERIFY_AND_SUSPEND =
+	'Choose one: “Mark the listing verified” says it is right as it stands, “Suspend the listing” takes it off the site.';
+export const DISMISS_AND_SUSPEND =
+	'Dismissing leaves the listing as it is: choose Resolve to suspend it, or untick “Suspend the listing”.';
+
+/**
+ * The problem-report queue's form: the button pressed (`decision`), what was done, and at most
+ * one change to the listing — verified, or (only when resolving) suspended.
+ */
+export const closeReportSchema = resolveReportSchema
+	.extend({
+		reportId: id('Missing report.'),
+		decision: z.enum(['resolved', 'dismissed'], { error: 'Choose Resolve or Dismiss.' }),
+		suspend: checkbox
+	})
+	.superRefine((v, ctx) => {
+		if (v.suspend && v.markVerified) {
+			ctx.addIssue({ code: 'custom', path: ['suspend'], message: VERIFY_AND_SUSPEND });
+		} else if (v.suspend && v.decision === 'dismissed') {
+			ctx.addIssue({ code: 'custom', path: ['suspend'], message: DISMISS_AND_SUSPEND });
+		}
+	})
+	.transform(({ reportId, decision, resolution, markVerified, suspend }) => ({
+		reportId,
+		decision: (decision === 'resolved'
+			? {
+					status: 'resolved',
+					resolution,
+					...(suspend ? { listing: 'suspend' } : markVerified ? { listing: 'verify' } : {})
+				}
+			: {
+					status: 'dismissed',
+					resolution,
+					...(markVerified ? { listing: 'verify' } : {})
+				}) as ReportDecision
+	}));

@@ -14,19 +14,41 @@ const note = z.preprocess(
 		.optional()
 );
 
-export const reportSchema = z.object({
-	reason: z.enum(REPORT_REASON_CODES, { error: 'Choose what is wrong with this listing.' }),
-	note
-});
+/** "Something else" says nothing on its own: the details are what a moderator acts on. */
+export const OTHER_NEEDS_NOTE = 'Say what is wrong: “Something else” needs a few words of detail.';
 
-export const ratingReportSchema = z.object({
-	reason: z.enum(RATING_REPORT_REASON_CODES, { error: 'Choose what is wrong with this rating.' }),
-	note
-});
+function noteForOther(value: { reason: string; note?: string }, ctx: z.RefinementCtx) {
+	if (value.reason === 'other' && !value.note) {
+		ctx.addIssue({ code: 'custom', path: ['note'], message: OTHER_NEEDS_NOTE });
+	}
+}
+
+export const reportSchema = z
+	.object({
+		reason: z.enum(REPORT_REASON_CODES, { error: 'Choose what is wrong with this listing.' }),
+		note
+	})
+	.superRefine(noteForOther);
+
+export const ratingReportSchema = z
+	.object({
+		reason: z.enum(RATING_REPORT_REASON_CODES, { error: 'Choose what is wrong with this rating.' }),
+		note
+	})
+	.superRefine(noteForOther);
 
 export type RatingReportInput = z.output<typeof ratingReportSchema>;
 
 export type ReportInput = z.output<typeof reportSchema>;
+
+/**
+ * How a report is closed. At most one change to the listing: it is right as it stands (verify),
+ * or it should come off the site (suspend, only when resolving: dismissing means nothing needs
+ * doing).
+ */
+export type ReportDecision =
+	| { status: 'resolved'; resolution: string; listing?: 'verify' | 'suspend' }
+	| { status: 'dismissed'; resolution: string; listing?: 'verify' };
 
 export const resolveReportSchema = z.object({
 	reportId: z.coerce.number({ error: 'Missing report.' }).int().positive('Missing report.'),

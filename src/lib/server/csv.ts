@@ -13,6 +13,7 @@ import {
 	providerConditions,
 	providerRoutes,
 	providers,
+	providerSlugHistory,
 	providerTelehealthStates
 } from './db/schema';
 import { geocode } from './geocode';
@@ -652,6 +653,19 @@ async function planImport(
 			state: providers.state
 		})
 		.from(providers);
+	// Slugs providers had before a rename still lead to them: never a new provider's.
+	const former = new Map(
+		(
+			await db
+				.select({
+					slug: providerSlugHistory.slug,
+					name: providers.name,
+					now: providers.slug
+				})
+				.from(providerSlugHistory)
+				.innerJoin(providers, eq(providers.id, providerSlugHistory.providerId))
+		).map((f) => [f.slug, f])
+	);
 
 	const plans = records.map(({ row, cells }) => {
 		const match = existing.get(slugOf(cells)) ?? null;
@@ -674,6 +688,14 @@ async function planImport(
 	});
 	plans.forEach((plan, i) => {
 		const slug = slugOf(records[i].cells);
+		const moved = existing.has(slug) ? undefined : former.get(slug);
+		if (moved) {
+			fail(
+				plan,
+				'slug',
+				`“${slug}” is the old address of ${moved.name}, now “${moved.now}”: put “${moved.now}” here to update that listing, or another slug to add a new one.`
+			);
+		}
 		const rows = rowsBySlug.get(slug) ?? [];
 		if (rows.length > 1) {
 			const others = rows.filter((r) => r !== plan.row);
@@ -686,7 +708,7 @@ async function planImport(
 	});
 
 	// Blank slugs: new providers under fresh slugs, unless they look like one already listed.
-	const taken = new Set([...everyone.map((p) => p.slug), ...fileSlugs]);
+	const taken = new Set([...everyone.map((p) => p.slug), ...former.keys(), ...fileSlugs]);
 	const listed = new Map(everyone.map((p) => [sameName(p.name, p.city, p.state), p.slug]));
 	const addedBy = new Map<string, number>();
 	plans.forEach((plan, i) => {

@@ -1,6 +1,6 @@
 import { and, count, countDistinct, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Database } from './db';
-import { listingRequests, problemReports, ratings } from './db/schema';
+import { listingRequests, problemReports, providers, ratings } from './db/schema';
 
 /** What waits for a moderator, for the dashboard. */
 export async function queueCounts(db: Database) {
@@ -23,4 +23,16 @@ export async function queueCounts(db: Database) {
 		reportedRatings: reported.n,
 		problemReports: reports.n
 	};
+}
+
+/** A rating as a moderator's message names it: its stars, its listing and when it was written. */
+export async function ratingInWords(db: Database, ratingId: number): Promise<string | null> {
+	const [row] = await db
+		.select({ overall: ratings.overall, createdAt: ratings.createdAt, name: providers.name })
+		.from(ratings)
+		.innerJoin(providers, eq(providers.id, ratings.providerId))
+		.where(eq(ratings.id, ratingId));
+	if (!row) return null;
+	const day = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' });
+	return `the ${row.overall}-star rating of ${row.name} from ${day.format(row.createdAt)}`;
 }

@@ -332,7 +332,11 @@ export async function setRatingStatus(
 ): Promise<boolean> {
 	return db.transaction(async (tx) => {
 		const [rating] = await tx
-			.select({ providerId: ratings.providerId, status: ratings.status })
+			.select({
+				providerId: ratings.providerId,
+				status: ratings.status,
+				publishedAt: ratings.publishedAt
+			})
 			.from(ratings)
 			.where(eq(ratings.id, ratingId));
 		if (!rating) return false;
@@ -345,7 +349,9 @@ export async function setRatingStatus(
 				status,
 				moderationReason: reason,
 				...(actor ? { moderatedBy: actor.id, moderatedAt: new Date() } : {}),
-				...(status === 'published' ? { publishedAt: new Date() } : {})
+				// The date it first appeared: keeping a reported rating, or publishing one again after
+				// a hold, never makes it look new or moves it to the top.
+				...(status === 'published' ? { publishedAt: rating.publishedAt ?? new Date() } : {})
 			})
 			.where(eq(ratings.id, ratingId));
 		await recomputeFeedback(tx, rating.providerId);

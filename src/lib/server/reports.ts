@@ -1,14 +1,21 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import type { RatingReportInput, ReportInput } from '../schemas/report';
+import type { RatingReportInput, ReportDecision, ReportInput } from '../schemas/report';
 import * as audit from './audit';
 import { clientHashes } from './client-hash';
+import { changeProviderIn, currentSlugFor, type ProviderChange } from './listings';
 import { invalidateMapCache } from './map';
 import type { Database } from './db';
 import { notPublished, publishedId } from './providers';
 import { problemReports, providers, ratings } from './db/schema';
 
 const limiter = new RateLimiterMemory({ points: 10, duration: 3600 });
+
+/**
+ * A form sent from a page opened before the listing's slug changed (or typed in capitals) still
+ * reaches the listing: its current slug, or null when `slug` is already current or unknown.
+ */
+const movedFrom = (db: Database, slug: string) => currentSlugFor(db, slug);
 
 export type ReportResult =
 	{ ok: true; id: number } | { ok: false; code: 'not_found' | 'rate_limited'; message: string };
@@ -20,7 +27,7 @@ export async function submitReport(
 	input: ReportInput,
 	client: { address: string }
 ): Promise<ReportResult> {
-	const providerId = await publishedId(db, slug);
+	const providerId = await publishedId(db, (await movedFrom(db, slug)) ?? slug);
 	if (providerId === null) return { ok: false, code: 'not_found', message: notPublished(slug) };
 	const provider = { id: providerId };
 	const { current } = await clientHashes(db, client.address);
@@ -89,7 +96,9 @@ export async function submitRatingReport(
 	input: RatingReportInput,
 	client: { address: string }
 ): Promise<ReportResult> {
-	const rating = await publishedRating(db, slug, ratingId);
+	const rating =
+		(await publishedRating(db, slug, ratingId)) ??
+		(await publishedRating(db, (await movedFrom(db, slug)) ?? slug, ratingId));
 	if (!rating)
 		return { ok: false, code: 'not_found', message: 'That rating is not published here.' };
 	const { providerId } = rating;
@@ -140,21 +149,16 @@ export async function openReports(db: Database): Promise<OpenReport[]> {
 }
 
 /**
- * Closes a report as resolved or dismissed, optionally marking the listing verified now, with
- * both changes in the audit log, in one transaction. False when the report is not open.
+ * Closes a report as resolved or dismissed, optionally marking the listing verified now or (when
+ * resolving) suspending it, with every change in the audit log, in one transaction. Returns the
+ * listing's name, or null when the report is not open.
  */
 export async function closeReport(
 	db: Database,
 	reportId: number,
-	decision: {
-		status: 'resolved' | 'dismissed';
-		resolution: string;
-		markVerified: boolean;
-		/** Suspend the listing too (a resolved report about a closed practice, say). */
-		suspend?: boolean;
-	},
+	decision: ReportDecision,
 	actor: { id: number }
-): Promise<boolean> {
+): Promise<{ providerName: string } | null> {
 	const closed = await db.transaction(async (tx) => {
 		const [report] = await tx
 			.select()
@@ -168,7 +172,7 @@ export async function closeReport(
 				)
 			)
 			.for('update');
-		if (!report) return false;
+		if (!report) return null;
 		const now = new Date();
 		await tx
 			.update(problemReports)
@@ -188,49 +192,21 @@ export async function closeReport(
 			after: { status: decision.status },
 			reason: decision.resolution
 		});
-		if (decision.markVerified) {
-			const [before] = await tx
-				.select({ lastVerifiedAt: providers.lastVerifiedAt })
-				.from(providers)
-				.where(eq(providers.id, report.providerId));
-			await tx
-				.update(providers)
-				.set({ lastVerifiedAt: now, updatedAt: now })
-				.where(eq(providers.id, report.providerId));
-			await audit.record(tx, {
-				actorId: actor.id,
-				action: 'provider.verify',
-				entityType: 'provider',
-				entityId: report.providerId,
-				before: { lastVerifiedAt: before?.lastVerifiedAt ?? null },
-				after: { lastVerifiedAt: now },
-				reason: `While closing problem report ${reportId}`
-			});
+		const change: ProviderChange | null =
+			decision.listing === 'suspend'
+				? { status: 'suspended' }
+				: decision.listing === 'verify'
+					? { verified: true }
+					: null;
+		if (change) {
+			await changeProviderIn(tx, report.providerId, change, decision.resolution, actor);
 		}
-		if (decision.suspend) {
-			const [before] = await tx
-				.select({ status: providers.status })
-				.from(providers)
-				.where(eq(providers.id, report.providerId))
-				.for('update');
-			if (before && before.status !== 'suspended') {
-				await tx
-					.update(providers)
-					.set({ status: 'suspended', updatedAt: now })
-					.where(eq(providers.id, report.providerId));
-				await audit.record(tx, {
-					actorId: actor.id,
-					action: 'provider.suspend',
-					entityType: 'provider',
-					entityId: report.providerId,
-					before: { status: before.status },
-					after: { status: 'suspended' },
-					reason: decision.resolution
-				});
-			}
-		}
-		return true;
+		const [provider] = await tx
+			.select({ name: providers.name })
+			.from(providers)
+			.where(eq(providers.id, report.providerId));
+		return { providerName: provider.name };
 	});
-	if (closed && decision.suspend) invalidateMapCache();
+	if (closed && decision.listing === 'suspend') invalidateMapCache();
 	return closed;
 }

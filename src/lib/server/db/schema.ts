@@ -69,6 +69,11 @@ export const providers = pgTable(
 		status: providerStatus('status').notNull().default('pending'),
 		/** Demo rows are labelled in the UI and can be removed in one statement. */
 		isDemo: boolean('is_demo').notNull().default(false),
+		/**
+		 * Raised by one on every write to the provider (listings.ts), so a request or an edit can say
+		 * which version of the listing it started from (docs/decisions/012-no-lost-updates.md).
+		 */
+		version: integer('version').notNull().default(1),
 		lastVerifiedAt: timestamp('last_verified_at', { withTimezone: true }),
 		createdAt: createdAt(),
 		updatedAt: updatedAt()
@@ -91,6 +96,23 @@ export const providers = pgTable(
 		check('providers_lng_check', sql`${t.lng} between -180 and 180`),
 		check('providers_consult_fee_check', within(t.consultFee, 0, 100_000))
 	]
+);
+
+/**
+ * A provider's former slugs: old links redirect to its current slug, and no other provider may
+ * take one while it redirects (docs/decisions/012-no-lost-updates.md).
+ */
+export const providerSlugHistory = pgTable(
+	'provider_slug_history',
+	{
+		slug: text('slug').primaryKey(),
+		providerId: integer('provider_id')
+			.notNull()
+			.references(() => providers.id, { onDelete: 'cascade' }),
+		/** When the provider stopped using this slug. */
+		retiredAt: timestamp('retired_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('provider_slug_history_provider_idx').on(t.providerId)]
 );
 
 export const providerRoutes = pgTable(
@@ -286,6 +308,11 @@ export const listingRequests = pgTable(
 		status: requestStatus('status').notNull().default('pending'),
 		/** The listing as submitted, in the shape of the listing form's schema. */
 		payload: jsonb('payload').notNull(),
+		/** Updates: the provider's version, and its listing, as the requester saw them in the form. */
+		baseVersion: integer('base_version'),
+		basePayload: jsonb('base_payload'),
+		/** Private note to the moderators; erased with the contact details. */
+		message: text('message'),
 		contactName: text('contact_name').notNull(),
 		contactEmail: text('contact_email').notNull(),
 		idempotencyKey: text('idempotency_key'),

@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import * as annotations from '$lib/server/annotations';
 import * as providers from '$lib/server/providers';
 import * as ratings from '$lib/server/ratings';
+import { redirectToCurrentSlug } from '$lib/server/slug-redirect';
 import type { PageServerLoad } from './$types';
 
 const RATED = ['published', 'held', 'received'] as const;
@@ -11,6 +12,7 @@ const REPORTED = ['1', 'rating'] as const;
 export const load: PageServerLoad = async ({ params, url, locals }) => {
 	const provider = await providers.getBySlug(locals.db, params.slug);
 	if (!provider) {
+		await redirectToCurrentSlug(locals.db, url, params.slug);
 		error(404, {
 			message: 'We could not find that provider. It may have been removed or renamed.',
 			code: 'not_found'

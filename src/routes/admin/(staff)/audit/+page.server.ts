@@ -15,6 +15,11 @@ export const load: PageServerLoad = async (event) => {
 	) as Record<(typeof FIELDS)[number], string>;
 	const query = parseQuery(auditFilterSchema, event.url.searchParams, FIELDS);
 	const options = await auditLog.auditFilterOptions(db);
-	if (!query.ok) return { options, values, problem: query.problem, log: null };
-	return { options, values, problem: null, log: await auditLog.listAudit(db, query.data) };
+	if (!query.ok) return { options, values, problem: query.problem, log: null, about: null };
+	const { entityType, entityId } = query.data;
+	const [log, about] = await Promise.all([
+		auditLog.listAudit(db, query.data),
+		entityType && entityId ? auditLog.describeEntity(db, entityType, entityId) : null
+	]);
+	return { options, values, problem: null, log, about };
 };

@@ -1,5 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { requireRole } from '$lib/server/auth';
+import { ratingInWords } from '$lib/server/moderation';
 import * as ratings from '$lib/server/ratings';
 import { moderationSchema } from '$lib/schemas/admin';
 import { fieldErrors } from '$lib/schemas/errors';
@@ -25,7 +26,8 @@ function decide(status: 'published' | 'hidden'): NonNullable<Actions[string]> {
 		}
 		const found = await ratings.setRatingStatus(event.locals.db, ratingId, status, reason, user);
 		if (!found) return fail(404, { errors: { form: 'That rating no longer exists.' } });
-		return { done: { ratingId, status } };
+		const rating = (await ratingInWords(event.locals.db, ratingId)) ?? 'the rating';
+		return { done: { rating, status } };
 	};
 }
 

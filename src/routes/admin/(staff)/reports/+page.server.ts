@@ -2,7 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { requireRole } from '$lib/server/auth';
 import * as reports from '$lib/server/reports';
 import { fieldErrors } from '$lib/schemas/errors';
-import { closeReportSchema } from '$lib/schemas/provider-admin';
+import { closeReportSchema, parseId } from '$lib/schemas/provider-admin';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -20,36 +20,18 @@ function close(status: 'resolved' | 'dismissed'): NonNullable<Actions[string]> {
 			markVerified: form.markVerified === 'on' ? 'on' : undefined,
 			suspend: form.suspend === 'on' ? 'on' : undefined
 		};
-		const parsed = closeReportSchema.safeParse(form);
+		const reportId = parseId(form.reportId);
+		const parsed = closeReportSchema.safeParse({ ...form, decision: status });
 		if (!parsed.success) {
-			return fail(400, {
-				reportId: Number(form.reportId),
-				values,
-				errors: fieldErrors(parsed.error)
-			});
+			return fail(400, { reportId, values, errors: fieldErrors(parsed.error) });
 		}
-		const { reportId, resolution, markVerified, suspend } = parsed.data;
-		if (suspend && status === 'dismissed') {
-			return fail(400, {
-				reportId,
-				values,
-				errors: {
-					suspend:
-						'Dismissing leaves the listing as it is: choose Resolve to suspend it, or untick “Suspend the listing”.'
-				}
-			});
-		}
+		const { decision } = parsed.data;
 		// Closing, verifying and suspending happen in one transaction, or not at all.
-		const done = await reports.closeReport(
-			db,
-			reportId,
-			{ status, resolution, markVerified, suspend },
-			user
-		);
+		const done = await reports.closeReport(db, parsed.data.reportId, decision, user);
 		if (!done) {
 			return fail(404, { reportId, errors: { form: 'That report is already closed.' } });
 		}
-		return { done: { reportId, status, suspended: suspend } };
+		return { done: { name: done.providerName, status, listing: decision.listing ?? null } };
 	};
 }
 

@@ -3,6 +3,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import * as providers from '$lib/server/providers';
 import * as ratings from '$lib/server/ratings';
 import { deviceForRatePage, deviceToken } from '$lib/server/device';
+import { redirectToCurrentSlug } from '$lib/server/slug-redirect';
 import { ADDRESS_UNAVAILABLE, clientAddressOf } from '$lib/server/http';
 import { fieldErrors } from '$lib/schemas/errors';
 import { HONEYPOT_FIELD, ratingFormValues, ratingSchema } from '$lib/schemas/rating';
@@ -17,7 +18,10 @@ export const load: PageServerLoad = async ({
 	getClientAddress
 }) => {
 	const provider = await providers.getBySlug(locals.db, params.slug);
-	if (!provider) error(404, { message: 'We could not find that provider.', code: 'not_found' });
+	if (!provider) {
+		await redirectToCurrentSlug(locals.db, url, params.slug);
+		error(404, { message: 'We could not find that provider.', code: 'not_found' });
+	}
 	// Before anything is filled in: has this device (or, without cookies, this address) rated it?
 	const device = deviceForRatePage(cookies, url, request.method);
 	const wait = await ratings.rateAgainFrom(locals.db, provider.id, {

@@ -1,15 +1,19 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import * as providers from '$lib/server/providers';
 import * as reports from '$lib/server/reports';
+import { redirectToCurrentSlug } from '$lib/server/slug-redirect';
 import { ADDRESS_UNAVAILABLE, clientAddressOf } from '$lib/server/http';
 import { fieldErrors } from '$lib/schemas/errors';
 import { HONEYPOT_FIELD } from '$lib/schemas/rating';
 import { reportSchema } from '$lib/schemas/report';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ params, locals }) => {
+export const load: PageServerLoad = async ({ params, locals, url }) => {
 	const provider = await providers.getBySlug(locals.db, params.slug);
-	if (!provider) error(404, { message: 'We could not find that provider.', code: 'not_found' });
+	if (!provider) {
+		await redirectToCurrentSlug(locals.db, url, params.slug);
+		error(404, { message: 'We could not find that provider.', code: 'not_found' });
+	}
 	return { provider: { slug: provider.slug, name: provider.name } };
 };
 

@@ -4,15 +4,22 @@ import { listingToFlat } from '$lib/schemas/listing';
 import * as listings from '$lib/server/listings';
 import { requestAction } from '$lib/server/listing-form';
 import * as providers from '$lib/server/providers';
+import { redirectToCurrentSlug } from '$lib/server/slug-redirect';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ params, locals }) => {
+export const load: PageServerLoad = async ({ params, locals, url }) => {
 	const id = await providers.publishedId(locals.db, params.slug);
 	const record = id === null ? null : await listings.loadListing(locals.db, id);
-	if (!record) error(404, { message: 'We could not find that provider.', code: 'not_found' });
+	if (!record) {
+		await redirectToCurrentSlug(locals.db, url, params.slug);
+		error(404, { message: 'We could not find that provider.', code: 'not_found' });
+	}
+	const current = listingToFlat(record.listing);
 	return {
 		provider: { slug: record.slug, name: record.listing.name },
-		current: listingToFlat(record.listing),
+		// What the provider starts from travels with the form, so their changes can be told from
+		// changes made to the listing while they type or before the request is decided.
+		current: { ...current, baseVersion: String(record.version), base: JSON.stringify(current) },
 		token: randomUUID()
 	};
 };

@@ -39,9 +39,10 @@ export const load: PageServerLoad = async (event) => {
 	const id = providerId(event.params.id);
 	const record = await listings.loadListing(db, id);
 	if (!record) notFound();
-	const [notes, history] = await Promise.all([
+	const [notes, history, requests] = await Promise.all([
 		annotationAdmin.annotationsFor(db, id),
-		providerAdmin.providerHistory(db, id)
+		providerAdmin.providerHistory(db, id),
+		listings.pendingRequestsFor(db, id)
 	]);
 	return {
 		provider: {
@@ -54,17 +55,33 @@ export const load: PageServerLoad = async (event) => {
 			updatedAt: record.updatedAt,
 			zip: record.listing.zip
 		},
-		values: {
-			...listingToFlat(record.listing),
-			slug: record.slug,
-			lat: String(record.lat),
-			lng: String(record.lng)
-		} as Record<string, string | string[]>,
+		values: editValues(record),
 		located: listings.locate(record.listing),
+		requests,
 		notes,
 		history
 	};
 };
+
+/** The edit form's values for a stored listing, with what it started from (hidden fields). */
+function editValues(record: listings.ListingRecord): Record<string, string | string[]> {
+	const flat = listingToFlat(record.listing);
+	return {
+		...flat,
+		slug: record.slug,
+		lat: String(record.lat),
+		lng: String(record.lng),
+		...startedFrom(record)
+	};
+}
+
+function startedFrom(record: listings.ListingRecord) {
+	return {
+		version: String(record.version),
+		base: JSON.stringify(listingToFlat(record.listing)),
+		baseSlug: record.slug
+	};
+}
 
 export const actions: Actions = {
 	save: async (event) => {
@@ -75,6 +92,17 @@ export const actions: Actions = {
 		const result = await listings.updateListing(event.locals.db, id, edit.input, user);
 		if (!result.ok) {
 			if (result.code === 'not_found') notFound();
+			if (result.code === 'stale') {
+				// Keep what was typed; a second save, after reading what changed, is a knowing one.
+				const now = await listings.loadListing(event.locals.db, id);
+				if (!now) notFound();
+				return fail(409, {
+					action: 'save',
+					values: { ...edit.values, ...startedFrom(now) },
+					errors: {},
+					stale: { message: result.message, changes: result.changes }
+				});
+			}
 			return fail(400, {
 				action: 'save',
 				values: edit.values,

@@ -4,7 +4,7 @@ import { requireRole } from '$lib/server/auth';
 import * as listings from '$lib/server/listings';
 import { fieldErrors } from '$lib/schemas/errors';
 import { parseId } from '$lib/schemas/provider-admin';
-import { approveSchema, rejectSchema } from '$lib/schemas/requests';
+import { approveSchema, choicesOf, rejectSchema } from '$lib/schemas/requests';
 import type { Actions, PageServerLoad } from './$types';
 
 function requestId(raw: string): number {
@@ -19,11 +19,18 @@ export const load: PageServerLoad = async (event) => {
 	if (!detail) error(404, { message: 'There is no such listing request.', code: 'not_found' });
 	const requested = listingLines(detail.listing);
 	const current = detail.current ? listingLines(detail.current.listing) : null;
+	const base = detail.base ? listingLines(detail.base) : null;
+	const merge = detail.merge;
+	const requestedZipMoved =
+		detail.current !== null &&
+		(detail.current.listing.zip !== detail.listing.zip ||
+			detail.current.listing.state !== detail.listing.state);
 	return {
 		request: {
 			id: detail.id,
 			kind: detail.kind,
 			status: detail.status,
+			message: detail.message,
 			contactName: detail.contactName,
 			contactEmail: detail.contactEmail,
 			createdAt: detail.createdAt,
@@ -33,36 +40,72 @@ export const load: PageServerLoad = async (event) => {
 			name: detail.listing.name
 		},
 		lines: requested.map((line, i) => ({
-			...line,
+			key: line.key,
+			label: line.label,
+			value: line.value,
 			current: current?.[i].value ?? null,
-			changed: current !== null && current[i].value !== line.value
+			/** What the provider saw, when the listing has changed since. */
+			was: merge?.[i].changedSince && base ? base[i].value : null,
+			requestedChange: merge
+				? merge[i].requested
+				: current !== null && current[i].value !== line.value,
+			changedSince: merge?.[i].changedSince ?? null,
+			outcome: merge?.[i].outcome ?? null
 		})),
+		baseKnown: detail.base !== null,
 		currentListing: detail.current
 			? {
 					slug: detail.current.slug,
 					status: detail.current.status,
+					version: detail.current.version,
+					updatedAt: detail.current.updatedAt,
 					lat: detail.current.lat,
 					lng: detail.current.lng,
-					lastVerifiedAt: detail.current.lastVerifiedAt
+					lastVerifiedAt: detail.current.lastVerifiedAt,
+					providerId: detail.current.id
 				}
 			: null,
+		/** The map point approval starts from: the listing's own, unless the request moves it. */
+		point:
+			detail.current && !requestedZipMoved
+				? { lat: detail.current.lat, lng: detail.current.lng }
+				: detail.located.ok
+					? { lat: detail.located.lat, lng: detail.located.lng }
+					: null,
+		pointMoves: requestedZipMoved,
 		located: detail.located,
 		suggestedSlug: detail.suggestedSlug
 	};
 };
+
+/** Choice errors come back as `choices.<field>`; the page's inputs are named `choice.<field>`. */
+const choiceKeys = (errors: Record<string, string>) =>
+	Object.fromEntries(
+		Object.entries(errors).map(([key, message]) => [key.replace(/^choices\./, 'choice.'), message])
+	);
 
 export const actions: Actions = {
 	approve: async (event) => {
 		const user = requireRole(event);
 		const id = requestId(event.params.id);
 		const values = Object.fromEntries(await event.request.formData()) as Record<string, string>;
-		const parsed = approveSchema.safeParse(values);
-		if (!parsed.success)
-			return fail(400, { action: 'approve', values, errors: fieldErrors(parsed.error) });
+		const parsed = approveSchema.safeParse({ ...values, choices: choicesOf(values) });
+		if (!parsed.success) {
+			return fail(400, {
+				action: 'approve',
+				values,
+				errors: choiceKeys(fieldErrors(parsed.error))
+			});
+		}
 		const result = await listings.approveRequest(event.locals.db, id, user, parsed.data);
 		if (!result.ok) {
 			if (result.code === 'invalid') {
 				return fail(400, { action: 'approve', values, errors: result.fields });
+			}
+			if (result.code === 'stale') {
+				// The page reloads with the listing as it is now; the moderator's other choices stay.
+				const { version: _seen, ...kept } = values;
+				return fail(409, { action: 'approve', values: kept, errors: { form: result.message } });
 			}
 			return fail(result.code === 'not_found' ? 404 : 409, {
 				action: 'approve',

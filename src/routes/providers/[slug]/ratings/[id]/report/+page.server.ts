@@ -1,6 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { ADDRESS_UNAVAILABLE, clientAddressOf } from '$lib/server/http';
 import * as reports from '$lib/server/reports';
+import { redirectToCurrentSlug } from '$lib/server/slug-redirect';
 import { fieldErrors } from '$lib/schemas/errors';
 import { parseId } from '$lib/schemas/provider-admin';
 import { HONEYPOT_FIELD } from '$lib/schemas/rating';
@@ -14,11 +15,14 @@ function notFound(): never {
 	});
 }
 
-export const load: PageServerLoad = async ({ params, locals }) => {
+export const load: PageServerLoad = async ({ params, locals, url }) => {
 	const ratingId = parseId(params.id);
 	const found =
 		ratingId === null ? null : await reports.publishedRating(locals.db, params.slug, ratingId);
-	if (!found) notFound();
+	if (!found) {
+		if (ratingId !== null) await redirectToCurrentSlug(locals.db, url, params.slug);
+		notFound();
+	}
 	return {
 		provider: { slug: params.slug, name: found.providerName },
 		rating: { overall: found.overall, comment: found.comment }
