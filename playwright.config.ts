@@ -67,7 +67,8 @@ export default defineConfig({
 			? [
 					{
 						name: 'README server',
-						testMatch: README_SPECS,
+						// The journeys, and every combination of the search form, against `npm start`.
+						testMatch: [README_SPECS, '**/search-combinations.spec.ts'],
 						use: { browserName: 'chromium' as const, baseURL: README_SERVER }
 					}
 				]

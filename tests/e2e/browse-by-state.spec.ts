@@ -67,6 +67,12 @@ test.describe('browse by state', () => {
 		await expect(telehealthGroup).toContainText(
 			'IV infusion is given in an office, so no telehealth service offers it.'
 		);
+
+		// The same answer near a place: telehealth only, IV.
+		await page.goto('/?near=78701&telehealth=yes&route=iv');
+		await expect(page.getByTestId('no-results')).toContainText(
+			'IV infusion is given in an office, so no telehealth service offers it.'
+		);
 	});
 
 	test('an upper-case state code redirects permanently to the lower-case page', async ({

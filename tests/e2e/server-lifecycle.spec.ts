@@ -23,6 +23,16 @@ interface Server {
 	exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 }
 
+/** Every server a test started; whatever a failed test left running is killed after it. */
+const started: Server[] = [];
+test.afterEach(() => {
+	for (const server of started.splice(0)) {
+		if (server.process.exitCode === null && server.process.signalCode === null) {
+			process.kill(-server.process.pid!, 'SIGKILL');
+		}
+	}
+});
+
 function checkout(name: string): string {
 	const dir = resolve(RESULTS, 'lifecycle', name);
 	const made = spawnSync('bash', ['tests/e2e/checkout.sh', dir], { encoding: 'utf8' });
@@ -45,7 +55,9 @@ function npmStart(dir: string, env: Record<string, string> = {}): Server {
 	const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>(
 		(done) => child.on('exit', (code, signal) => done({ code, signal, at: Date.now() }))
 	);
-	return { process: child, port, dir, output: () => output, exit };
+	const server = { process: child, port, dir, output: () => output, exit };
+	started.push(server);
+	return server;
 }
 
 async function listening(server: Server): Promise<void> {
@@ -110,7 +122,7 @@ test.describe('the server process', () => {
 
 	test('npm start does not rebuild an up-to-date build', async () => {
 		const dir = checkout('no-rebuild');
-		const handler = resolve('build', 'handler.js');
+		const handler = resolve(dir, 'build', 'handler.js');
 		const before = statSync(handler).mtimeMs;
 		const server = npmStart(dir);
 		await listening(server);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	AT_HOME_ROUTE_CODES,
 	givenAtHome,
+	officeOnlyNote,
 	isRouteCode,
 	ROUTE_CODES,
 	routeLabel,
@@ -56,5 +57,13 @@ describe('routes of administration', () => {
 	it('says which routes a telehealth service can prescribe for home: never IV, IM or Spravato', () => {
 		expect(ROUTE_CODES.filter((code) => !givenAtHome(code))).toEqual(['iv', 'im', 'esketamine']);
 		expect(AT_HOME_ROUTE_CODES).toEqual(ROUTE_CODES.filter(givenAtHome));
+	});
+
+	it('explains why no telehealth service offers an office route', () => {
+		expect(officeOnlyNote('iv')).toBe(
+			'IV infusion is given in an office, so no telehealth service offers it.'
+		);
+		expect(officeOnlyNote('troche')).toBeNull();
+		expect(officeOnlyNote(undefined)).toBeNull();
 	});
 });

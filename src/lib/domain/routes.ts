@@ -43,6 +43,12 @@ export function givenAtHome(code: RouteCode): boolean {
 	return byCode.get(code)?.atHome ?? false;
 }
 
+/** Why a telehealth search for this route finds nothing, or null when telehealth can offer it. */
+export function officeOnlyNote(code: RouteCode | undefined): string | null {
+	if (!code || givenAtHome(code)) return null;
+	return `${routeLabel(code)} is given in an office, so no telehealth service offers it.`;
+}
+
 export function routeShortLabel(code: RouteCode): string {
 	return byCode.get(code)?.short ?? code;
 }

@@ -1,5 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
+import { cardNames } from '../pages';
+import type { FeedbackBrief } from '../domain';
 import { README_ADMIN } from './server';
 
 /**
@@ -62,6 +64,46 @@ test('a patient searches near a city, opens a provider, rates it and reports a p
 	await page.getByRole('button', { name: 'Send report' }).click();
 	await expect(page).toHaveURL(`/providers/${slug}?reported=1`);
 	await expect(page.getByRole('status').first()).toContainText('your report was sent');
+});
+
+test('a patient compares the IV clinics of a state by price and by rating', async ({
+	page,
+	api
+}) => {
+	await page.goto('/');
+	await page.getByLabel('State').selectOption('TX');
+	await page.getByLabel('Route of administration').selectOption('iv');
+	await page.getByLabel('Sort by').selectOption({ label: 'Lowest price' });
+	await page.getByRole('button', { name: 'Show providers' }).click();
+	await expect(page).toHaveURL(/state=TX/);
+	await expect(page).toHaveURL(/sort=price/);
+
+	// Each card shows its IV price; cheapest first, unpriced last.
+	const ivPrices = await page.locator('article.card').evaluateAll((cards) =>
+		cards.map((card) => {
+			const row = [...card.querySelectorAll('li, tr, div')].find((el) =>
+				/^IV infusion/.test((el.textContent ?? '').trim())
+			);
+			const match = /\$([\d,]+)/.exec(row?.textContent ?? '');
+			return match ? Number(match[1].replace(/,/g, '')) : Infinity;
+		})
+	);
+	expect(ivPrices.length).toBeGreaterThan(1);
+	expect(ivPrices).toEqual([...ivPrices].sort((a, b) => a - b));
+	const listed = await api.allProviders({ state: 'TX', route: 'iv' });
+	await expect(
+		page.getByRole('heading', { level: 2, name: new RegExp(`^${listed.length} `) })
+	).toBeVisible();
+
+	// Best rated: the order of the published ranking (the API's), whose first has ratings.
+	await page.getByLabel('Sort by').selectOption({ label: 'Best rated' });
+	await page.getByRole('button', { name: 'Show providers' }).click();
+	await expect(page).toHaveURL(/sort=best/);
+	const ranked = (await api.providers({ state: 'TX', route: 'iv', sort: 'best' })) as unknown as {
+		results: { name: string; feedback: FeedbackBrief }[];
+	};
+	expect(ranked.results[0].feedback.count).toBeGreaterThan(0);
+	expect(await cardNames(page)).toEqual(ranked.results.map((p) => p.name));
 });
 
 test.describe('without JavaScript', () => {
