@@ -500,6 +500,25 @@ test('the rating page sets one device cookie: first-party, HttpOnly, SameSite=La
 	await expect(explained).toContainText('one-way keyed hash');
 });
 
+test('a first visit reached from the profile’s link (client-side, preloaded on hover) opens the form', async ({
+	page,
+	context,
+	api
+}) => {
+	const [provider] = (await api.providers({ pageSize: 1, state: 'NM' })).results;
+	await page.goto(`/providers/${provider.slug}`);
+	expect(await context.cookies()).toEqual([]);
+	const link = page.getByRole('link', { name: 'Rate this provider' }).first();
+	// Hovering preloads the page's data; the click then follows it without a full page load.
+	await link.hover();
+	await page.waitForTimeout(300);
+	await link.click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Rate ${provider.name}`);
+	await expect(page.getByRole('button', { name: 'Submit rating' })).toBeVisible();
+	expect(new URL(page.url()).pathname).toBe(ratePath(provider.slug));
+	expect((await context.cookies()).map((c) => c.name)).toEqual(['kd_device']);
+});
+
 test.describe('a bot without JavaScript', () => {
 	test.use({ javaScriptEnabled: false });
 

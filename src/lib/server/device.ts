@@ -20,26 +20,36 @@ export function deviceToken(cookies: Cookies): string | null {
 	return value && TOKEN.test(value) ? value : null;
 }
 
-function issue(cookies: Cookies, url: URL): void {
-	cookies.set(DEVICE_COOKIE, randomBytes(32).toString('base64url'), {
+function issue(cookies: Cookies, url: URL): string {
+	const token = randomBytes(32).toString('base64url');
+	cookies.set(DEVICE_COOKIE, token, {
 		path: '/providers',
 		httpOnly: true,
 		sameSite: 'lax',
 		secure: url.protocol === 'https:',
 		maxAge: YEAR_SECONDS
 	});
+	return token;
 }
 
 /**
  * The device token for the rating page. A first visit gets a new cookie and one redirect back
  * (marked with COOKIE_CHECK_PARAM): if the cookie does not come back with it, the browser keeps no
  * cookies and null is returned, so the page can judge by address at once, before the form is
- * filled. Only GETs redirect: after a form POST the page renders what the action returned.
+ * filled. Only page loads redirect: after a form POST the page renders what the action returned,
+ * and a client-side navigation (a data request) gets its new token without a round trip —
+ * SvelteKit may answer that navigation's redirects from its preload cache, which would loop.
  */
-export function deviceForRatePage(cookies: Cookies, url: URL, method: string): string | null {
+export function deviceForRatePage(
+	cookies: Cookies,
+	url: URL,
+	method: string,
+	isDataRequest: boolean
+): string | null {
 	const token = deviceToken(cookies);
 	const checked = url.searchParams.has(COOKIE_CHECK_PARAM);
 	if (method !== 'GET' || (!token && checked)) return token;
+	if (isDataRequest) return token ?? issue(cookies, url);
 	if (token && !checked) return token;
 	const next = new URL(url);
 	if (token) {

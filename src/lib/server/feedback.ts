@@ -123,15 +123,31 @@ export interface RecomputeOptions {
 }
 
 /**
+ * Recomputes, a batch per transaction, the providers `nextIds` names — the first `limit` ids after
+ * `after`, in id order — until it names none; returns how many.
+ */
+async function recomputeInBatches(
+	db: Database,
+	batchSize: number,
+	nextIds: (after: number, limit: number) => Promise<{ id: number }[]>
+): Promise<number> {
+	let done = 0;
+	for (let after = 0; ;) {
+		const ids = (await nextIds(after, batchSize)).map((r) => r.id);
+		if (ids.length === 0) return done;
+		await recomputeBatch(db, ids);
+		done += ids.length;
+		after = ids[ids.length - 1];
+	}
+}
+
+/**
  * Recomputes every provider whose stored summary was computed under older rules than
  * FEEDBACK_RULES_VERSION, a batch per transaction; returns how many.
  */
-export async function recomputeStale(db: Database, options: RecomputeOptions = {}) {
-	const batchSize = options.batchSize ?? 100;
-	let done = 0;
-	let after = 0;
-	for (;;) {
-		const rows = await db
+export function recomputeStale(db: Database, options: RecomputeOptions = {}) {
+	return recomputeInBatches(db, options.batchSize ?? 100, (after, limit) =>
+		db
 			.select({ id: providerFeedback.providerId })
 			.from(providerFeedback)
 			.where(
@@ -141,54 +157,30 @@ export async function recomputeStale(db: Database, options: RecomputeOptions = {
 				)
 			)
 			.orderBy(asc(providerFeedback.providerId))
-			.limit(batchSize);
-		if (rows.length === 0) return done;
-		const ids = rows.map((r) => r.id);
-		await recomputeBatch(db, ids);
-		done += ids.length;
-		after = ids[ids.length - 1];
-	}
+			.limit(limit)
+	);
 }
 
 /**
  * Recomputes every provider that has ratings or a stored summary, a batch per transaction;
  * returns how many (`npm run feedback:recompute`).
  */
-export async function recomputeAll(db: Database, options: RecomputeOptions = {}) {
-	const batchSize = options.batchSize ?? 100;
-	let done = 0;
-	let after = 0;
-	for (;;) {
-		const rows = await db
+export function recomputeAll(db: Database, options: RecomputeOptions = {}) {
+	const has = (table: typeof ratings | typeof providerFeedback) =>
+		exists(
+			db
+				.select({ one: sql`1` })
+				.from(table)
+				.where(eq(table.providerId, providers.id))
+		);
+	return recomputeInBatches(db, options.batchSize ?? 100, (after, limit) =>
+		db
 			.select({ id: providers.id })
 			.from(providers)
-			.where(
-				and(
-					gt(providers.id, after),
-					or(
-						exists(
-							db
-								.select({ one: sql`1` })
-								.from(ratings)
-								.where(eq(ratings.providerId, providers.id))
-						),
-						exists(
-							db
-								.select({ one: sql`1` })
-								.from(providerFeedback)
-								.where(eq(providerFeedback.providerId, providers.id))
-						)
-					)
-				)
-			)
+			.where(and(gt(providers.id, after), or(has(ratings), has(providerFeedback))))
 			.orderBy(asc(providers.id))
-			.limit(batchSize);
-		if (rows.length === 0) return done;
-		const ids = rows.map((r) => r.id);
-		await recomputeBatch(db, ids);
-		done += ids.length;
-		after = ids[ids.length - 1];
-	}
+			.limit(limit)
+	);
 }
 
 /**

@@ -15,6 +15,7 @@ export const load: PageServerLoad = async ({
 	cookies,
 	url,
 	request,
+	isDataRequest,
 	getClientAddress
 }) => {
 	const provider = await providers.getBySlug(locals.db, params.slug);
@@ -23,7 +24,7 @@ export const load: PageServerLoad = async ({
 		error(404, { message: 'We could not find that provider.', code: 'not_found' });
 	}
 	// Before anything is filled in: has this device (or, without cookies, this address) rated it?
-	const device = deviceForRatePage(cookies, url, request.method);
+	const device = deviceForRatePage(cookies, url, request.method, isDataRequest);
 	const wait = await ratings.rateAgainFrom(locals.db, provider.id, {
 		address: device ? null : clientAddressOf(getClientAddress),
 		device
