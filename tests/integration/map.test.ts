@@ -6,6 +6,7 @@ import { STATE_CODES, type StateCode } from '$lib/domain/states';
 import type { MapFilters } from '$lib/schemas/map';
 import type { Database } from '$lib/server/db';
 import { providerRoutes, providers } from '$lib/server/db/schema';
+import { providersChanged } from '$lib/server/events';
 import { clusters, invalidateMapCache } from '$lib/server/map';
 import { describeEachDatabase } from '../helpers/databases';
 import { insertProvider, slugFor, type ProviderFixture } from '../helpers/fixtures';
@@ -303,9 +304,9 @@ describeEachDatabase('map', (ctx) => {
 				lng: -90
 			});
 			try {
-				// Still the cached index: writes must call invalidateMapCache().
+				// Still the cached index until the writer announces the change.
 				expect((await clusters(ctx.db, {}, gulf, 12)).features).toEqual([]);
-				invalidateMapCache();
+				providersChanged();
 				expect((await clusters(ctx.db, {}, gulf, 12)).features).toEqual([
 					{
 						type: 'Feature',

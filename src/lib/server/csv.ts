@@ -25,7 +25,7 @@ import {
 	type ListingRecord,
 	type Placement
 } from './listings';
-import { invalidateMapCache } from './map';
+import { providersChanged } from './events';
 
 /**
  * Bulk import and export of providers as CSV (docs/csv.md). One column list serves the import,
@@ -837,7 +837,7 @@ export async function importProvidersCsv(
 			]
 		};
 	}
-	if (report.ok) invalidateMapCache();
+	if (report.ok) providersChanged();
 	return report;
 }
 

@@ -27,7 +27,7 @@ import {
 	users
 } from './db/schema';
 import { geocode } from './geocode';
-import { invalidateMapCache } from './map';
+import { providersChanged } from './events';
 
 /**
  * Listings as providers ask for them and as moderators keep them: requests, their approval,
@@ -820,7 +820,7 @@ export async function approveRequest(
 				return { ok: true, providerId, slug };
 			})
 	);
-	if (result.ok) invalidateMapCache();
+	if (result.ok) providersChanged();
 	return result;
 }
 
@@ -968,7 +968,7 @@ export async function updateListing(
 				return { ok: true, slug: input.slug };
 			})
 	);
-	if (result.ok) invalidateMapCache();
+	if (result.ok) providersChanged();
 	return result;
 }
 
@@ -1026,7 +1026,7 @@ export async function changeProvider(
 	const outcome = await db.transaction((tx) =>
 		changeProviderIn(tx, providerId, change, reason, actor)
 	);
-	if (outcome === 'changed') invalidateMapCache();
+	if (outcome === 'changed') providersChanged();
 	return outcome !== 'not_found';
 }
 

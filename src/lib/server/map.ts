@@ -2,11 +2,12 @@ import Supercluster from 'supercluster';
 import type { ProviderKind } from '../domain/kinds';
 import type { MapFilters } from '../schemas/map';
 import type { Database } from './db';
+import { onProvidersChanged } from './events';
 import * as providers from './providers';
 
 /**
  * Clusters for the map viewport. One supercluster index per distinct filter set, kept for a
- * short while so panning never rebuilds it; writes to providers call `invalidateMapCache()`.
+ * short while so panning never rebuilds it; it is dropped whenever the provider writer announces a change (./events.ts).
  */
 
 export type MarkerKind = 'clinic' | 'kap' | 'spravato';
@@ -34,6 +35,7 @@ let caches = new WeakMap<Database, Cache>();
 export function invalidateMapCache(): void {
 	caches = new WeakMap();
 }
+onProvidersChanged(invalidateMapCache);
 
 /** The kind a marker is drawn as: clinic first, then Spravato center, then KAP practice. */
 function markerKind(kinds: ProviderKind[]): MarkerKind {

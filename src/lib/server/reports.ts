@@ -4,7 +4,7 @@ import type { RatingReportInput, ReportDecision, ReportInput } from '../schemas/
 import * as audit from './audit';
 import { clientHashes } from './client-hash';
 import { changeProviderIn, currentSlugFor, type ProviderChange } from './listings';
-import { invalidateMapCache } from './map';
+import { providersChanged } from './events';
 import type { Database } from './db';
 import { notPublished, publishedId } from './providers';
 import { problemReports, providers, ratings } from './db/schema';
@@ -207,6 +207,6 @@ export async function closeReport(
 			.where(eq(providers.id, report.providerId));
 		return { providerName: provider.name };
 	});
-	if (closed && decision.listing === 'suspend') invalidateMapCache();
+	if (closed && decision.listing === 'suspend') providersChanged();
 	return closed;
 }
