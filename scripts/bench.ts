@@ -18,7 +18,8 @@ import { providerRoutes, providers, providerTelehealthStates } from '../src/lib/
 import * as map from '../src/lib/server/map';
 import { countNear, nearPage, searchNear } from '../src/lib/server/providers';
 import { mulberry32 as prng } from '../src/lib/domain/random';
-import { STATE_CODES } from '../src/lib/domain/states';
+import { STATE_CODES, type StateCode } from '../src/lib/domain/states';
+import type { ProviderKind } from '../src/lib/domain/kinds';
 import { usZipEntries } from '../src/lib/server/zipcodes';
 import { chromiumLaunchOptions } from '../tests/chromium';
 import type { RouteCode } from '../src/lib/domain/routes';
@@ -37,12 +38,12 @@ async function generate(db: Database) {
 	const BATCH = 2000;
 	for (let offset = 0; offset < N; offset += BATCH) {
 		const rows: (typeof providers.$inferInsert)[] = [];
-		const meta: { routes: RouteCode[]; licensed: string[] }[] = [];
+		const meta: { routes: RouteCode[]; licensed: StateCode[] }[] = [];
 		for (let i = offset; i < Math.min(N, offset + BATCH); i++) {
 			const z = pick(zips);
 			const roll = rand();
 			const telehealth = roll > 0.95;
-			const kinds = telehealth
+			const kinds: ProviderKind[] = telehealth
 				? ['telehealth']
 				: roll < 0.6
 					? ['clinic']

@@ -11,7 +11,7 @@ import {
 	importProvidersCsv
 } from '$lib/server/csv';
 import { auditLog, providers } from '$lib/server/db/schema';
-import { loadListing } from '$lib/server/listings';
+import { loadRecord } from '$lib/server/providers';
 import { actions } from '../../src/routes/admin/(staff)/import/+page.server';
 import { GET as exportCsv } from '../../src/routes/admin/export/providers.csv/+server';
 import { GET as exportJson } from '../../src/routes/admin/export/providers.json/+server';
@@ -67,7 +67,7 @@ describeEachDatabase('CSV import and export', (ctx) => {
 			.select({ id: providers.id })
 			.from(providers)
 			.where(eq(providers.slug, slug));
-		return row ? loadListing(ctx.db, row.id) : null;
+		return row ? loadRecord(ctx.db, { id: row.id }) : null;
 	}
 
 	const auditFor = (source: string) =>
@@ -182,7 +182,7 @@ describeEachDatabase('CSV import and export', (ctx) => {
 		]);
 		const report = await importProvidersCsv(ctx.db, file, admin, 'update.csv');
 		expect(report).toEqual({ ok: true, rows: 1, creates: 0, updates: 1, errors: [] });
-		const after = await loadListing(ctx.db, id);
+		const after = await loadRecord(ctx.db, { id: id });
 		expect(after).toMatchObject({
 			slug: 'update-me-clinic',
 			status: 'suspended',
@@ -224,7 +224,7 @@ describeEachDatabase('CSV import and export', (ctx) => {
 			})
 		]);
 		expect((await importProvidersCsv(ctx.db, moved, admin, 'move.csv')).ok).toBe(true);
-		expect(await loadListing(ctx.db, id)).toMatchObject({
+		expect(await loadRecord(ctx.db, { id: id })).toMatchObject({
 			status: 'suspended',
 			lat: 40.7484,
 			lng: -73.9967,
@@ -349,7 +349,7 @@ describeEachDatabase('CSV import and export', (ctx) => {
 			zip: '78701',
 			routes: [{ code: 'iv', priceMin: 100 }]
 		});
-		const stored = await loadListing(ctx.db, id);
+		const stored = await loadRecord(ctx.db, { id: id });
 		const before = await counts();
 		const file = csvFile([
 			clinic('Good One'),
@@ -361,7 +361,7 @@ describeEachDatabase('CSV import and export', (ctx) => {
 		expect(report).toMatchObject({ ok: false, rows: 4, creates: 3, updates: 1 });
 		expect(report.errors.map((e) => [e.row, e.column])).toEqual([[5, 'zip']]);
 		expect(await counts()).toEqual(before);
-		expect(await loadListing(ctx.db, id)).toEqual(stored);
+		expect(await loadRecord(ctx.db, { id: id })).toEqual(stored);
 		expect(await bySlug('good-one-austin')).toBeNull();
 		expect(await auditFor('partial.csv')).toEqual([]);
 	});
@@ -375,7 +375,7 @@ describeEachDatabase('CSV import and export', (ctx) => {
 			zip: '78701',
 			routes: ['iv']
 		});
-		const stored = await loadListing(ctx.db, id);
+		const stored = await loadRecord(ctx.db, { id: id });
 		const before = await counts();
 		const report = await checkProvidersCsv(
 			ctx.db,
@@ -386,7 +386,7 @@ describeEachDatabase('CSV import and export', (ctx) => {
 		);
 		expect(report).toEqual({ ok: true, rows: 2, creates: 1, updates: 1, errors: [] });
 		expect(await counts()).toEqual(before);
-		expect(await loadListing(ctx.db, id)).toEqual(stored);
+		expect(await loadRecord(ctx.db, { id: id })).toEqual(stored);
 		expect(await bySlug('dry-run-new-austin')).toBeNull();
 	});
 
@@ -455,7 +455,7 @@ describeEachDatabase('CSV import and export', (ctx) => {
 						updatedAt: _updatedAt,
 						version: _version,
 						...rest
-					} = (await loadListing(ctx.db, id))!;
+					} = (await loadRecord(ctx.db, { id: id }))!;
 					return rest;
 				})
 			);

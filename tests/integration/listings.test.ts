@@ -9,7 +9,7 @@ import {
 	ratings
 } from '$lib/server/db/schema';
 import { geocode } from '$lib/server/geocode';
-import * as listings from '$lib/server/listings';
+import * as requests from '$lib/server/requests';
 import { coverage, getBySlug, search } from '$lib/server/providers';
 import { recomputeFeedback } from '$lib/server/ratings';
 import { listingRequestSchema, nestListing } from '$lib/schemas/listing';
@@ -76,9 +76,9 @@ describeEachDatabase('listing requests', (ctx) => {
 		});
 		const input = formRequest({}, 'first-request-token');
 		const address = nextAddress();
-		const sent = await listings.submitRequest(ctx.db, input, { address });
+		const sent = await requests.submitRequest(ctx.db, input, { address });
 		expect(sent).toMatchObject({ ok: true, replay: false });
-		const again = await listings.submitRequest(ctx.db, input, { address });
+		const again = await requests.submitRequest(ctx.db, input, { address });
 		expect(again).toEqual({ ok: true, id: (sent as { id: number }).id, replay: true });
 
 		const rows = await ctx.db.select().from(listingRequests);
@@ -100,7 +100,7 @@ describeEachDatabase('listing requests', (ctx) => {
 				{ code: 'esketamine' }
 			]
 		});
-		const pending = await listings.pendingRequests(ctx.db);
+		const pending = await requests.pendingRequests(ctx.db);
 		expect(pending.map((p) => [p.kind, p.name, p.state])).toEqual([
 			['new', 'Juniper Ketamine Center', 'TX']
 		]);
@@ -109,7 +109,7 @@ describeEachDatabase('listing requests', (ctx) => {
 	});
 
 	it('refuses a ZIP outside the state, and an update for a listing that is not published', async () => {
-		const wrongZip = await listings.submitRequest(ctx.db, formRequest({ zip: '10001' }), {
+		const wrongZip = await requests.submitRequest(ctx.db, formRequest({ zip: '10001' }), {
 			address: nextAddress()
 		});
 		expect(wrongZip).toEqual({
@@ -117,7 +117,7 @@ describeEachDatabase('listing requests', (ctx) => {
 			code: 'invalid',
 			fields: { zip: 'ZIP 10001 is in New York, not Texas; check the ZIP or the state.' }
 		});
-		const unknownZip = await listings.submitRequest(ctx.db, formRequest({ zip: '00001' }), {
+		const unknownZip = await requests.submitRequest(ctx.db, formRequest({ zip: '00001' }), {
 			address: nextAddress()
 		});
 		expect(unknownZip).toMatchObject({
@@ -135,7 +135,7 @@ describeEachDatabase('listing requests', (ctx) => {
 		});
 		for (const slug of ['suspended-clinic', 'no-such-clinic']) {
 			expect(
-				await listings.submitRequest(ctx.db, formRequest(), {
+				await requests.submitRequest(ctx.db, formRequest(), {
 					address: nextAddress(),
 					providerSlug: slug
 				})
@@ -147,14 +147,14 @@ describeEachDatabase('listing requests', (ctx) => {
 	it('limits one address to five requests an hour, with the wait in the message', async () => {
 		const address = nextAddress();
 		for (let i = 0; i < 5; i++) {
-			expect((await listings.submitRequest(ctx.db, formRequest(), { address })).ok).toBe(true);
+			expect((await requests.submitRequest(ctx.db, formRequest(), { address })).ok).toBe(true);
 		}
-		const limited = await listings.submitRequest(ctx.db, formRequest(), { address });
+		const limited = await requests.submitRequest(ctx.db, formRequest(), { address });
 		expect(limited).toMatchObject({ ok: false, code: 'rate_limited' });
 		expect((limited as { message: string }).message).toMatch(/try again in \d+ minutes?/);
 		// Another address is unaffected.
 		expect(
-			(await listings.submitRequest(ctx.db, formRequest(), { address: nextAddress() })).ok
+			(await requests.submitRequest(ctx.db, formRequest(), { address: nextAddress() })).ok
 		).toBe(true);
 	});
 
@@ -164,7 +164,7 @@ describeEachDatabase('listing requests', (ctx) => {
 			.from(listingRequests)
 			.where(eq(listingRequests.idempotencyKey, 'first-request-token'));
 		const before = await coverage(ctx.db);
-		const approved = await listings.approveRequest(ctx.db, request.id, moderator);
+		const approved = await requests.approveRequest(ctx.db, request.id, moderator);
 		expect(approved).toMatchObject({ ok: true, slug: 'juniper-ketamine-center-austin' });
 		const { providerId } = approved as { providerId: number };
 
@@ -221,24 +221,24 @@ describeEachDatabase('listing requests', (ctx) => {
 		});
 
 		// A decided request cannot be decided again.
-		expect(await listings.approveRequest(ctx.db, request.id, moderator)).toMatchObject({
+		expect(await requests.approveRequest(ctx.db, request.id, moderator)).toMatchObject({
 			ok: false,
 			code: 'not_pending'
 		});
-		expect(await listings.rejectRequest(ctx.db, request.id, 'late', moderator)).toMatchObject({
+		expect(await requests.rejectRequest(ctx.db, request.id, 'late', moderator)).toMatchObject({
 			ok: false,
 			code: 'not_pending'
 		});
 	});
 
 	it('an admin can set the slug and the map point; a slug in use is refused and nothing changes', async () => {
-		const sent = await listings.submitRequest(
+		const sent = await requests.submitRequest(
 			ctx.db,
 			formRequest({ name: 'Second Site', city: 'Austin', zip: '78702' }),
 			{ address: nextAddress() }
 		);
 		const id = (sent as { id: number }).id;
-		const taken = await listings.approveRequest(ctx.db, id, moderator, {
+		const taken = await requests.approveRequest(ctx.db, id, moderator, {
 			slug: 'juniper-ketamine-center-austin'
 		});
 		expect(taken).toEqual({
@@ -252,7 +252,7 @@ describeEachDatabase('listing requests', (ctx) => {
 		expect(still.status).toBe('pending');
 		expect(await getBySlug(ctx.db, 'second-site-austin')).toBeNull();
 
-		const placed = await listings.approveRequest(ctx.db, id, moderator, {
+		const placed = await requests.approveRequest(ctx.db, id, moderator, {
 			slug: 'juniper-east',
 			lat: 30.2621,
 			lng: -97.7195
@@ -264,7 +264,7 @@ describeEachDatabase('listing requests', (ctx) => {
 	it('two approvals racing for one slug never fail with an error: one gets it, the other is told', async () => {
 		const ids: number[] = [];
 		for (let i = 0; i < 4; i++) {
-			const sent = await listings.submitRequest(
+			const sent = await requests.submitRequest(
 				ctx.db,
 				formRequest({ name: 'Twin Pines Ketamine', city: 'Austin', zip: '78701' }),
 				{ address: nextAddress() }
@@ -272,7 +272,7 @@ describeEachDatabase('listing requests', (ctx) => {
 			ids.push((sent as { id: number }).id);
 		}
 		const results = await Promise.all(
-			ids.map((id) => listings.approveRequest(ctx.db, id, moderator, { slug: 'twin-pines' }))
+			ids.map((id) => requests.approveRequest(ctx.db, id, moderator, { slug: 'twin-pines' }))
 		);
 		const approved = results.filter((r) => r.ok);
 		expect(approved).toHaveLength(1);
@@ -285,7 +285,7 @@ describeEachDatabase('listing requests', (ctx) => {
 				}
 			});
 		}
-		const stillPending = (await listings.pendingRequests(ctx.db)).map((p) => p.id);
+		const stillPending = (await requests.pendingRequests(ctx.db)).map((p) => p.id);
 		expect(ids.filter((id) => stillPending.includes(id))).toHaveLength(3);
 	});
 
@@ -307,7 +307,7 @@ describeEachDatabase('listing requests', (ctx) => {
 		]);
 		await recomputeFeedback(ctx.db, providerId);
 
-		const sent = await listings.submitRequest(
+		const sent = await requests.submitRequest(
 			ctx.db,
 			formRequest({
 				name: 'Cedar Clinic',
@@ -323,13 +323,13 @@ describeEachDatabase('listing requests', (ctx) => {
 		);
 		expect(sent.ok).toBe(true);
 		const id = (sent as { id: number }).id;
-		const detail = await listings.requestDetail(ctx.db, id);
+		const detail = await requests.requestDetail(ctx.db, id);
 		expect(detail).toMatchObject({
 			kind: 'update',
 			current: { id: providerId, slug: 'cedar-clinic' }
 		});
 
-		const approved = await listings.approveRequest(ctx.db, id, moderator);
+		const approved = await requests.approveRequest(ctx.db, id, moderator);
 		expect(approved).toEqual({ ok: true, providerId, slug: 'cedar-clinic' });
 		const profile = await getBySlug(ctx.db, 'cedar-clinic');
 		expect(profile).toMatchObject({
@@ -361,12 +361,12 @@ describeEachDatabase('listing requests', (ctx) => {
 	});
 
 	it('a rejection keeps the reason on the request and in the audit log, and publishes nothing', async () => {
-		const sent = await listings.submitRequest(ctx.db, formRequest({ name: 'Unlicensed Place' }), {
+		const sent = await requests.submitRequest(ctx.db, formRequest({ name: 'Unlicensed Place' }), {
 			address: nextAddress()
 		});
 		const id = (sent as { id: number }).id;
 		expect(
-			await listings.rejectRequest(ctx.db, id, 'Could not confirm a licence', moderator)
+			await requests.rejectRequest(ctx.db, id, 'Could not confirm a licence', moderator)
 		).toEqual({
 			ok: true
 		});
@@ -382,14 +382,14 @@ describeEachDatabase('listing requests', (ctx) => {
 			reason: 'Could not confirm a licence'
 		});
 		expect(await getBySlug(ctx.db, 'unlicensed-place-austin')).toBeNull();
-		expect((await listings.pendingRequests(ctx.db)).map((p) => p.id)).not.toContain(id);
+		expect((await requests.pendingRequests(ctx.db)).map((p) => p.id)).not.toContain(id);
 	});
 
 	it('erases contact details 90 days after the decision, never before and never while pending', async () => {
 		const later = new Date(Date.now() + 91 * 86_400_000);
 		const soon = new Date(Date.now() + 89 * 86_400_000);
-		expect(await listings.eraseOldContacts(ctx.db, soon)).toBe(0);
-		const erased = await listings.eraseOldContacts(ctx.db, later);
+		expect(await requests.eraseOldContacts(ctx.db, soon)).toBe(0);
+		const erased = await requests.eraseOldContacts(ctx.db, later);
 		const rows = await ctx.db.select().from(listingRequests);
 		const decided = rows.filter((r) => r.status !== 'pending');
 		expect(erased).toBe(decided.length);

@@ -2,7 +2,9 @@ import { and, eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { createUser, type SessionUser } from '$lib/server/auth';
 import { auditLog, listingRequests, providers } from '$lib/server/db/schema';
-import * as listings from '$lib/server/listings';
+import * as requests from '$lib/server/requests';
+import * as providerAdmin from '$lib/server/provider-admin';
+import * as records from '$lib/server/providers';
 import { getBySlug } from '$lib/server/providers';
 import { closeReport, submitReport } from '$lib/server/reports';
 import {
@@ -27,7 +29,7 @@ type Flat = Record<string, string | string[]>;
  * changes typed over it, and the hidden fields saying what it started from.
  */
 function updateForm(
-	seen: listings.ListingRecord,
+	seen: records.ProviderRecord,
 	changes: Flat,
 	extra: { message?: string; baseVersion?: string | null; base?: string } = {}
 ) {
@@ -47,7 +49,7 @@ function updateForm(
 }
 
 /** The admin edit: the listing with some fields changed, from the version the form showed. */
-function adminEdit(seen: listings.ListingRecord, change: Partial<Listing>) {
+function adminEdit(seen: records.ProviderRecord, change: Partial<Listing>) {
 	return {
 		listing: { ...seen.listing, ...change },
 		slug: seen.slug,
@@ -88,14 +90,14 @@ describeEachDatabase('no lost updates', (ctx) => {
 			conditions: ['trd'],
 			...over
 		});
-		return (await listings.loadListing(ctx.db, id))!;
+		return (await records.loadRecord(ctx.db, { id: id }))!;
 	}
 
 	async function requestUpdate(
-		record: listings.ListingRecord,
+		record: records.ProviderRecord,
 		form: ReturnType<typeof updateForm>
 	) {
-		const sent = await listings.submitRequest(ctx.db, form, {
+		const sent = await requests.submitRequest(ctx.db, form, {
 			address: nextAddress(),
 			providerSlug: record.slug
 		});
@@ -103,7 +105,7 @@ describeEachDatabase('no lost updates', (ctx) => {
 		return sent.id;
 	}
 
-	const load = async (id: number) => (await listings.loadListing(ctx.db, id))!;
+	const load = async (id: number) => (await records.loadRecord(ctx.db, { id: id }))!;
 
 	it('approving an older request keeps a moderator’s later edit: $300 stays $300', async () => {
 		const opened = await clinic();
@@ -111,7 +113,7 @@ describeEachDatabase('no lost updates', (ctx) => {
 		const requestId = await requestUpdate(opened, updateForm(opened, { phone: '512-555-0199' }));
 		// A moderator then corrects the fee to $300.
 		expect(
-			await listings.updateListing(
+			await providerAdmin.updateListing(
 				ctx.db,
 				opened.id,
 				adminEdit(await load(opened.id), { consultFee: 300 }),
@@ -119,7 +121,7 @@ describeEachDatabase('no lost updates', (ctx) => {
 			)
 		).toMatchObject({ ok: true });
 
-		const detail = (await listings.requestDetail(ctx.db, requestId))!;
+		const detail = (await requests.requestDetail(ctx.db, requestId))!;
 		expect(detail.base?.consultFee).toBe(350);
 		const fee = detail.merge!.find((f) => f.key === 'consultFee')!;
 		expect(fee).toEqual({
@@ -132,7 +134,7 @@ describeEachDatabase('no lost updates', (ctx) => {
 
 		const now = await load(opened.id);
 		expect(
-			await listings.approveRequest(ctx.db, requestId, moderator, { version: now.version })
+			await requests.approveRequest(ctx.db, requestId, moderator, { version: now.version })
 		).toMatchObject({ ok: true });
 		const profile = await getBySlug(ctx.db, opened.slug);
 		expect(profile).toMatchObject({ consultFee: 300, phone: '(512) 555-0199' });
@@ -148,7 +150,7 @@ describeEachDatabase('no lost updates', (ctx) => {
 	it('where both changed a field, approval waits for the moderator’s explicit choice', async () => {
 		const opened = await clinic();
 		const requestId = await requestUpdate(opened, updateForm(opened, { consultFee: '400' }));
-		await listings.updateListing(
+		await providerAdmin.updateListing(
 			ctx.db,
 			opened.id,
 			adminEdit(await load(opened.id), { consultFee: 300 }),
@@ -156,10 +158,10 @@ describeEachDatabase('no lost updates', (ctx) => {
 		);
 		const version = (await load(opened.id)).version;
 
-		expect(await listings.approveRequest(ctx.db, requestId, moderator, { version })).toEqual({
+		expect(await requests.approveRequest(ctx.db, requestId, moderator, { version })).toEqual({
 			ok: false,
 			code: 'invalid',
-			fields: { 'choice.consultFee': listings.CHOOSE_VALUE }
+			fields: { 'choice.consultFee': requests.CHOOSE_VALUE }
 		});
 		const [still] = await ctx.db
 			.select()
@@ -169,7 +171,7 @@ describeEachDatabase('no lost updates', (ctx) => {
 		expect((await load(opened.id)).listing.consultFee).toBe(300);
 
 		expect(
-			await listings.approveRequest(ctx.db, requestId, moderator, {
+			await requests.approveRequest(ctx.db, requestId, moderator, {
 				version,
 				choices: { consultFee: 'requested' }
 			})
@@ -181,9 +183,15 @@ describeEachDatabase('no lost updates', (ctx) => {
 		const opened = await clinic();
 		const requestId = await requestUpdate(opened, updateForm(opened, { phone: '512-555-0142' }));
 		const reviewed = (await load(opened.id)).version;
-		await listings.changeProvider(ctx.db, opened.id, { verified: true }, 'Called them', moderator);
+		await providerAdmin.changeProvider(
+			ctx.db,
+			opened.id,
+			{ verified: true },
+			'Called them',
+			moderator
+		);
 
-		const result = await listings.approveRequest(ctx.db, requestId, moderator, {
+		const result = await requests.approveRequest(ctx.db, requestId, moderator, {
 			version: reviewed
 		});
 		expect(result).toMatchObject({ ok: false, code: 'stale', version: reviewed + 1 });
@@ -203,8 +211,13 @@ describeEachDatabase('no lost updates', (ctx) => {
 		const requestId = await requestUpdate(opened, updateForm(opened, { phone: '512-555-0177' }));
 		const seen = await load(opened.id);
 		const [edit, approval] = await Promise.all([
-			listings.updateListing(ctx.db, opened.id, adminEdit(seen, { consultFee: 280 }), moderator),
-			listings.approveRequest(ctx.db, requestId, moderator, { version: seen.version })
+			providerAdmin.updateListing(
+				ctx.db,
+				opened.id,
+				adminEdit(seen, { consultFee: 280 }),
+				moderator
+			),
+			requests.approveRequest(ctx.db, requestId, moderator, { version: seen.version })
 		]);
 		expect([edit.ok, approval.ok].filter(Boolean)).toHaveLength(1);
 		const loser = edit.ok ? approval : edit;
@@ -221,7 +234,7 @@ describeEachDatabase('no lost updates', (ctx) => {
 	it('keeps the listing the provider saw when it changed while they were typing', async () => {
 		const opened = await clinic();
 		// The form is open at the $350 version; a moderator corrects the fee to $300 meanwhile.
-		await listings.updateListing(
+		await providerAdmin.updateListing(
 			ctx.db,
 			opened.id,
 			adminEdit(await load(opened.id), { consultFee: 300 }),
@@ -237,7 +250,7 @@ describeEachDatabase('no lost updates', (ctx) => {
 		expect((stored.basePayload as Listing).consultFee).toBe(350);
 
 		const version = (await load(opened.id)).version;
-		expect(await listings.approveRequest(ctx.db, requestId, moderator, { version })).toMatchObject({
+		expect(await requests.approveRequest(ctx.db, requestId, moderator, { version })).toMatchObject({
 			ok: true
 		});
 		expect((await load(opened.id)).listing).toMatchObject({
@@ -274,25 +287,25 @@ describeEachDatabase('no lost updates', (ctx) => {
 			.returning({ id: listingRequests.id });
 		// Nothing written since the request: the listing now is what it started from.
 		expect(
-			(await listings.requestDetail(ctx.db, legacy.id))!.merge!.filter((f) => f.outcome !== 'keep')
+			(await requests.requestDetail(ctx.db, legacy.id))!.merge!.filter((f) => f.outcome !== 'keep')
 		).toEqual([{ key: 'phone', requested: true, changedSince: false, outcome: 'take' }]);
 
-		await listings.updateListing(
+		await providerAdmin.updateListing(
 			ctx.db,
 			opened.id,
 			adminEdit(await load(opened.id), { consultFee: 300 }),
 			moderator
 		);
-		const detail = (await listings.requestDetail(ctx.db, legacy.id))!;
+		const detail = (await requests.requestDetail(ctx.db, legacy.id))!;
 		expect(detail.base).toBeNull();
 		expect(detail.merge!.filter((f) => f.outcome === 'choose').map((f) => f.key)).toEqual([
 			'phone',
 			'consultFee'
 		]);
-		expect(await listings.approveRequest(ctx.db, legacy.id, moderator)).toMatchObject({
+		expect(await requests.approveRequest(ctx.db, legacy.id, moderator)).toMatchObject({
 			ok: false,
 			code: 'invalid',
-			fields: { 'choice.phone': listings.CHOOSE_VALUE, 'choice.consultFee': listings.CHOOSE_VALUE }
+			fields: { 'choice.phone': requests.CHOOSE_VALUE, 'choice.consultFee': requests.CHOOSE_VALUE }
 		});
 	});
 
@@ -300,27 +313,27 @@ describeEachDatabase('no lost updates', (ctx) => {
 		const opened = await clinic();
 		const first = await requestUpdate(opened, updateForm(opened, { phone: '512-555-0111' }));
 		const second = await requestUpdate(opened, updateForm(opened, { phone: '512-555-0112' }));
-		await listings.changeProvider(
+		await providerAdmin.changeProvider(
 			ctx.db,
 			opened.id,
 			{ status: 'suspended' },
 			'Phone disconnected',
 			moderator
 		);
-		expect(await listings.approveRequest(ctx.db, first, moderator)).toEqual({
+		expect(await requests.approveRequest(ctx.db, first, moderator)).toEqual({
 			ok: false,
 			code: 'invalid',
-			fields: { publish: listings.CHOOSE_PUBLISH }
+			fields: { publish: requests.CHOOSE_PUBLISH }
 		});
 		expect(
-			await listings.approveRequest(ctx.db, first, moderator, { publish: false })
+			await requests.approveRequest(ctx.db, first, moderator, { publish: false })
 		).toMatchObject({ ok: true });
 		expect(await load(opened.id)).toMatchObject({
 			status: 'suspended',
 			listing: { phone: '(512) 555-0111' }
 		});
 		expect(
-			await listings.approveRequest(ctx.db, second, moderator, {
+			await requests.approveRequest(ctx.db, second, moderator, {
 				publish: true,
 				choices: { phone: 'requested' }
 			})
@@ -338,13 +351,13 @@ describeEachDatabase('no lost updates', (ctx) => {
 			opened,
 			updateForm(opened, { kinds: ['clinic'], telehealthStates: [] })
 		);
-		await listings.updateListing(
+		await providerAdmin.updateListing(
 			ctx.db,
 			opened.id,
 			adminEdit(await load(opened.id), { telehealthStates: ['OK', 'TX'] }),
 			moderator
 		);
-		const kept = await listings.approveRequest(ctx.db, requestId, moderator, {
+		const kept = await requests.approveRequest(ctx.db, requestId, moderator, {
 			choices: { telehealthStates: 'current' }
 		});
 		expect(kept).toMatchObject({ ok: false, code: 'invalid' });
@@ -352,7 +365,7 @@ describeEachDatabase('no lost updates', (ctx) => {
 			/^Together, these choices break a listing rule: Tick “Telehealth” under kinds of practice, or clear the telehealth states\./
 		);
 		expect(
-			await listings.approveRequest(ctx.db, requestId, moderator, {
+			await requests.approveRequest(ctx.db, requestId, moderator, {
 				choices: { telehealthStates: 'requested' }
 			})
 		).toMatchObject({ ok: true });
@@ -367,14 +380,14 @@ describeEachDatabase('no lost updates', (ctx) => {
 		const mine = await load(opened.id);
 		const theirs = await load(opened.id);
 		expect(
-			await listings.updateListing(
+			await providerAdmin.updateListing(
 				ctx.db,
 				opened.id,
 				adminEdit(theirs, { consultFee: 300 }),
 				moderator
 			)
 		).toMatchObject({ ok: true });
-		const refused = await listings.updateListing(
+		const refused = await providerAdmin.updateListing(
 			ctx.db,
 			opened.id,
 			adminEdit(mine, { phone: '(512) 555-0188' }),
@@ -391,9 +404,9 @@ describeEachDatabase('no lost updates', (ctx) => {
 		});
 
 		const fresh = await load(opened.id);
-		await listings.changeProvider(ctx.db, opened.id, { verified: true }, undefined, moderator);
+		await providerAdmin.changeProvider(ctx.db, opened.id, { verified: true }, undefined, moderator);
 		expect(
-			await listings.updateListing(
+			await providerAdmin.updateListing(
 				ctx.db,
 				opened.id,
 				adminEdit(fresh, { phone: '(512) 555-0188' }),
@@ -416,14 +429,14 @@ describeEachDatabase('no lost updates', (ctx) => {
 					.where(eq(providers.id, opened.id))
 			)[0].v;
 		expect(await version()).toBe(1);
-		await listings.updateListing(
+		await providerAdmin.updateListing(
 			ctx.db,
 			opened.id,
 			adminEdit(opened, { city: 'Austin' }),
 			moderator
 		);
 		expect(await version()).toBe(2);
-		await listings.changeProvider(ctx.db, opened.id, { verified: true }, undefined, moderator);
+		await providerAdmin.changeProvider(ctx.db, opened.id, { verified: true }, undefined, moderator);
 		expect(await version()).toBe(3);
 		const report = await submitReport(
 			ctx.db,
@@ -443,7 +456,7 @@ describeEachDatabase('no lost updates', (ctx) => {
 			await load(opened.id),
 			updateForm(await load(opened.id), { phone: '512-555-0133' })
 		);
-		await listings.approveRequest(ctx.db, requestId, moderator);
+		await requests.approveRequest(ctx.db, requestId, moderator);
 		expect(await version()).toBe(5);
 	});
 
@@ -457,13 +470,13 @@ describeEachDatabase('no lost updates', (ctx) => {
 				{ message: 'We lowered the fee in March.\r\nCall me.' }
 			)
 		);
-		const detail = (await listings.requestDetail(ctx.db, requestId))!;
+		const detail = (await requests.requestDetail(ctx.db, requestId))!;
 		expect(detail.message).toBe('We lowered the fee in March.\nCall me.');
 		// The message is never part of the listing that gets published.
 		expect(JSON.stringify(detail.listing)).not.toContain('March');
 
-		await listings.changeProvider(ctx.db, opened.id, { verified: true }, undefined, moderator);
-		const pending = await listings.pendingRequestsFor(ctx.db, opened.id);
+		await providerAdmin.changeProvider(ctx.db, opened.id, { verified: true }, undefined, moderator);
+		const pending = await requests.pendingRequestsFor(ctx.db, opened.id);
 		expect(pending).toEqual([
 			expect.objectContaining({
 				id: requestId,
@@ -475,9 +488,9 @@ describeEachDatabase('no lost updates', (ctx) => {
 		]);
 
 		const version = (await load(opened.id)).version;
-		await listings.approveRequest(ctx.db, requestId, moderator, { version });
-		expect(await listings.pendingRequestsFor(ctx.db, opened.id)).toEqual([]);
-		await listings.eraseOldContacts(ctx.db, new Date(Date.now() + 91 * 86_400_000));
+		await requests.approveRequest(ctx.db, requestId, moderator, { version });
+		expect(await requests.pendingRequestsFor(ctx.db, opened.id)).toEqual([]);
+		await requests.eraseOldContacts(ctx.db, new Date(Date.now() + 91 * 86_400_000));
 		const [erased] = await ctx.db
 			.select()
 			.from(listingRequests)

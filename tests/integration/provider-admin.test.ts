@@ -10,12 +10,14 @@ import {
 import { createUser } from '$lib/server/auth';
 import { annotations, auditLog } from '$lib/server/db/schema';
 import { geocode } from '$lib/server/geocode';
-import { changeProvider, loadListing, updateListing } from '$lib/server/listings';
+import { loadRecord } from '$lib/server/providers';
 import {
+	changeProvider,
 	findProviders,
 	parseListingEdit,
 	providerHistory,
-	providerStatus
+	providerStatus,
+	updateListing
 } from '$lib/server/provider-admin';
 import { getBySlug, search } from '$lib/server/providers';
 import { closeReport, openReports, submitReport } from '$lib/server/reports';
@@ -220,7 +222,7 @@ describeEachDatabase('provider administration', (ctx) => {
 			slug: 'hawthorn-mind'
 		});
 
-		const saved = await loadListing(ctx.db, id);
+		const saved = await loadRecord(ctx.db, { id: id });
 		expect(saved).toMatchObject({ slug: 'hawthorn-mind', lat: 44.94, lng: -123.03 });
 		expect(saved!.listing).toEqual({
 			name: 'Hawthorn Mind Care',
@@ -340,7 +342,7 @@ describeEachDatabase('provider administration', (ctx) => {
 			state: 'ID',
 			routes: ['iv']
 		});
-		const current = await loadListing(ctx.db, id);
+		const current = await loadRecord(ctx.db, { id: id });
 		const result = await updateListing(
 			ctx.db,
 			id,
@@ -357,7 +359,7 @@ describeEachDatabase('provider administration', (ctx) => {
 			code: 'invalid',
 			fields: { slug: 'Another provider already uses the slug “larch-clinic” (Larch Clinic).' }
 		});
-		expect((await loadListing(ctx.db, id))!.listing.name).toBe('Linden Clinic');
+		expect((await loadRecord(ctx.db, { id: id }))!.listing.name).toBe('Linden Clinic');
 		expect(await entriesFor('provider', id)).toEqual([]);
 		expect(await updateListing(ctx.db, 2_000_000_000, { ...current!, slug: 'x' }, actor)).toEqual({
 			ok: false,
@@ -412,7 +414,7 @@ describeEachDatabase('provider administration', (ctx) => {
 			lastVerifiedAt: new Date('2024-03-01T00:00:00Z')
 		});
 		expect(await changeProvider(ctx.db, id, { verified: true }, 'Called them', actor)).toBe(true);
-		const after = await loadListing(ctx.db, id);
+		const after = await loadRecord(ctx.db, { id: id });
 		expect(Date.now() - after!.lastVerifiedAt!.getTime()).toBeLessThan(60_000);
 		const [entry] = await entriesFor('provider', id);
 		expect(entry).toMatchObject({

@@ -1,9 +1,10 @@
 import { beforeAll, expect, it } from 'vitest';
-import { listingLines } from '$lib/domain/listing-view';
+import { listingLines } from '$lib/domain/provider-fields';
 import { listEntryJson, profileJson } from '$lib/server/api';
 import { exportPublishedCsv, exportPublishedJson } from '$lib/server/csv';
 import * as providers from '$lib/server/providers';
-import { auditView, loadListing } from '$lib/server/listings';
+import { auditView, loadRecord } from '$lib/server/providers';
+
 import { describeEachDatabase } from '../helpers/databases';
 import { insertProviders, type ProviderFixture } from '../helpers/fixtures';
 
@@ -107,7 +108,7 @@ describeEachDatabase('provider shapes', (ctx) => {
 		const { results } = await providers.search(ctx.db, { page: 1, pageSize: 10 });
 		for (const summary of results) {
 			const id = await providers.publishedId(ctx.db, summary.slug);
-			const record = await loadListing(ctx.db, id!);
+			const record = await loadRecord(ctx.db, { id: id! });
 			expect(listingLines(record!.listing)).toMatchSnapshot(`lines ${summary.slug}`);
 			expect(stable(auditView(record!))).toMatchSnapshot(`audit ${summary.slug}`);
 		}

@@ -3,7 +3,9 @@ import { beforeAll, expect, it } from 'vitest';
 import { createUser, type SessionUser } from '$lib/server/auth';
 import { checkProvidersCsv, importProvidersCsv } from '$lib/server/csv';
 import { problemReports, providerSlugHistory } from '$lib/server/db/schema';
-import * as listings from '$lib/server/listings';
+import * as requests from '$lib/server/requests';
+import * as providerAdmin from '$lib/server/provider-admin';
+import * as providers from '$lib/server/providers';
 import { getBySlug } from '$lib/server/providers';
 import { submitReport } from '$lib/server/reports';
 import { listingRequestSchema, listingToFlat, nestListing } from '$lib/schemas/listing';
@@ -35,12 +37,12 @@ describeEachDatabase('slug history', (ctx) => {
 			zip: '78701',
 			routes: ['iv']
 		});
-		return (await listings.loadListing(ctx.db, id))!;
+		return (await providers.loadRecord(ctx.db, { id: id }))!;
 	}
 
 	async function rename(id: number, slug: string) {
-		const record = (await listings.loadListing(ctx.db, id))!;
-		return listings.updateListing(
+		const record = (await providers.loadRecord(ctx.db, { id: id }))!;
+		return providerAdmin.updateListing(
 			ctx.db,
 			id,
 			{ listing: record.listing, slug, lat: record.lat, lng: record.lng },
@@ -50,8 +52,8 @@ describeEachDatabase('slug history', (ctx) => {
 
 	it('a renamed listing keeps its old addresses, leading to the new one in one step', async () => {
 		const juniper = await clinic('Juniper Clinic', 'juniper-clinic');
-		expect(await listings.currentSlugFor(ctx.db, 'juniper-clinic')).toBeNull();
-		expect(await listings.currentSlugFor(ctx.db, 'Juniper-Clinic')).toBe('juniper-clinic');
+		expect(await providers.currentSlugFor(ctx.db, 'juniper-clinic')).toBeNull();
+		expect(await providers.currentSlugFor(ctx.db, 'Juniper-Clinic')).toBe('juniper-clinic');
 
 		expect(await rename(juniper.id, 'juniper-ketamine-austin')).toEqual({
 			ok: true,
@@ -59,9 +61,9 @@ describeEachDatabase('slug history', (ctx) => {
 		});
 		expect(await rename(juniper.id, 'juniper-austin')).toMatchObject({ ok: true });
 		for (const old of ['juniper-clinic', 'JUNIPER-CLINIC', 'juniper-ketamine-austin']) {
-			expect(await listings.currentSlugFor(ctx.db, old), old).toBe('juniper-austin');
+			expect(await providers.currentSlugFor(ctx.db, old), old).toBe('juniper-austin');
 		}
-		expect(await listings.currentSlugFor(ctx.db, 'no-such-clinic')).toBeNull();
+		expect(await providers.currentSlugFor(ctx.db, 'no-such-clinic')).toBeNull();
 		expect(
 			(await ctx.db.select().from(providerSlugHistory)).map((h) => [h.slug, h.providerId]).sort()
 		).toEqual([
@@ -71,17 +73,29 @@ describeEachDatabase('slug history', (ctx) => {
 
 		// Taking an old address back is fine; it stops being "former".
 		expect(await rename(juniper.id, 'juniper-clinic')).toMatchObject({ ok: true });
-		expect(await listings.currentSlugFor(ctx.db, 'juniper-austin')).toBe('juniper-clinic');
-		expect(await listings.currentSlugFor(ctx.db, 'juniper-clinic')).toBeNull();
+		expect(await providers.currentSlugFor(ctx.db, 'juniper-austin')).toBe('juniper-clinic');
+		expect(await providers.currentSlugFor(ctx.db, 'juniper-clinic')).toBeNull();
 		expect((await ctx.db.select().from(providerSlugHistory)).map((h) => h.slug).sort()).toEqual([
 			'juniper-austin',
 			'juniper-ketamine-austin'
 		]);
 
 		// A suspended listing is not redirected to.
-		await listings.changeProvider(ctx.db, juniper.id, { status: 'suspended' }, 'Closed', moderator);
-		expect(await listings.currentSlugFor(ctx.db, 'juniper-austin')).toBeNull();
-		await listings.changeProvider(ctx.db, juniper.id, { status: 'published' }, 'Open', moderator);
+		await providerAdmin.changeProvider(
+			ctx.db,
+			juniper.id,
+			{ status: 'suspended' },
+			'Closed',
+			moderator
+		);
+		expect(await providers.currentSlugFor(ctx.db, 'juniper-austin')).toBeNull();
+		await providerAdmin.changeProvider(
+			ctx.db,
+			juniper.id,
+			{ status: 'published' },
+			'Open',
+			moderator
+		);
 	});
 
 	it('no other provider takes an address that still leads somewhere', async () => {
@@ -96,7 +110,7 @@ describeEachDatabase('slug history', (ctx) => {
 				slug: '“maple-clinic” was the address of Maple Clinic (now “maple-ketamine”), and old links still lead there; choose another slug.'
 			}
 		});
-		expect(await listings.uniqueSlug(ctx.db, 'Maple Clinic')).toBe('maple-clinic-2');
+		expect(await providers.uniqueSlug(ctx.db, 'Maple Clinic')).toBe('maple-clinic-2');
 
 		// A new listing's approval cannot take it either.
 		const flat = {
@@ -106,21 +120,21 @@ describeEachDatabase('slug history', (ctx) => {
 			authorised: 'on',
 			idempotencyKey: `slug-history-${Date.now().toString(36)}`
 		};
-		const sent = await listings.submitRequest(
+		const sent = await requests.submitRequest(
 			ctx.db,
 			listingRequestSchema.parse(nestListing(flat)),
 			{ address: address() }
 		);
 		if (!sent.ok) throw new Error('request refused');
 		expect(
-			await listings.approveRequest(ctx.db, sent.id, moderator, { slug: 'maple-clinic' })
+			await requests.approveRequest(ctx.db, sent.id, moderator, { slug: 'maple-clinic' })
 		).toMatchObject({
 			ok: false,
 			code: 'invalid',
 			fields: { slug: expect.stringContaining('Maple Clinic') }
 		});
 		// Its suggested slug steps around the old address.
-		expect((await listings.requestDetail(ctx.db, sent.id))!.suggestedSlug).toBe(
+		expect((await requests.requestDetail(ctx.db, sent.id))!.suggestedSlug).toBe(
 			'maple-clinic-austin'
 		);
 	});
@@ -136,7 +150,7 @@ describeEachDatabase('slug history', (ctx) => {
 			idempotencyKey: `slug-history-birch-${Date.now().toString(36)}`,
 			baseVersion: String(birch.version)
 		};
-		const sent = await listings.submitRequest(
+		const sent = await requests.submitRequest(
 			ctx.db,
 			listingRequestSchema.parse(nestListing(flat)),
 			{
@@ -146,9 +160,9 @@ describeEachDatabase('slug history', (ctx) => {
 		);
 		if (!sent.ok) throw new Error('request refused');
 		expect(
-			await listings.approveRequest(ctx.db, sent.id, moderator, { slug: 'birch-ketamine-austin' })
+			await requests.approveRequest(ctx.db, sent.id, moderator, { slug: 'birch-ketamine-austin' })
 		).toMatchObject({ ok: true, slug: 'birch-ketamine-austin' });
-		expect(await listings.currentSlugFor(ctx.db, 'birch-clinic')).toBe('birch-ketamine-austin');
+		expect(await providers.currentSlugFor(ctx.db, 'birch-clinic')).toBe('birch-ketamine-austin');
 		expect(await getBySlug(ctx.db, 'birch-ketamine-austin')).toMatchObject({
 			phone: '(512) 555-0101'
 		});
@@ -171,14 +185,14 @@ describeEachDatabase('slug history', (ctx) => {
 		expect(stored.providerId).toBe(aspen.id);
 
 		const flat = {
-			...listingToFlat((await listings.loadListing(ctx.db, aspen.id))!.listing),
+			...listingToFlat((await providers.loadRecord(ctx.db, { id: aspen.id }))!.listing),
 			phone: '512-555-0102',
 			contactName: 'Aspen',
 			contactEmail: 'aspen@example.org',
 			authorised: 'on',
 			idempotencyKey: `slug-history-aspen-${Date.now().toString(36)}`
 		};
-		const sent = await listings.submitRequest(
+		const sent = await requests.submitRequest(
 			ctx.db,
 			listingRequestSchema.parse(nestListing(flat)),
 			{
@@ -187,7 +201,7 @@ describeEachDatabase('slug history', (ctx) => {
 			}
 		);
 		expect(sent).toMatchObject({ ok: true });
-		const detail = await listings.requestDetail(ctx.db, (sent as { id: number }).id);
+		const detail = await requests.requestDetail(ctx.db, (sent as { id: number }).id);
 		expect(detail?.current?.id).toBe(aspen.id);
 	});
 
@@ -220,6 +234,6 @@ describeEachDatabase('slug history', (ctx) => {
 		);
 		expect(imported).toMatchObject({ ok: true, updates: 1, creates: 1 });
 		expect(await getBySlug(ctx.db, 'elm-clinic-austin-2')).toMatchObject({ name: 'Elm-Clinic' });
-		expect(await listings.currentSlugFor(ctx.db, 'elm-clinic-austin')).toBe('elm-ketamine');
+		expect(await providers.currentSlugFor(ctx.db, 'elm-clinic-austin')).toBe('elm-ketamine');
 	});
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Listing } from '../schemas/listing';
+import type { Listing } from './provider';
 import {
 	applyFields,
 	fieldValue,

@@ -1,4 +1,5 @@
-import type { Listing } from '../schemas/listing';
+import type { Listing } from './provider';
+import { FIELDS } from './provider-fields';
 import { CONDITION_CODES } from './conditions';
 import { ROUTE_CODES, type RouteCode } from './routes';
 
@@ -9,27 +10,12 @@ import { ROUTE_CODES, type RouteCode } from './routes';
  * field, and each route's offer as one field (`routes.iv`).
  */
 
-export const LISTING_FIELD_KEYS = [
-	'name',
-	'kinds',
-	'description',
-	'street',
-	'city',
-	'state',
-	'zip',
-	'phone',
-	'website',
-	'email',
-	...ROUTE_CODES.map((code) => `routes.${code}`),
-	'consultFee',
-	'acceptsInsurance',
-	'insuranceNotes',
-	'offersPsychotherapy',
-	'telehealthStates',
-	'conditions'
-] as const;
+/** Each listing field, with each route's offer as a field of its own (`routes.iv`), in table order. */
+export type ListingFieldKey = Exclude<keyof Listing, 'routes'> | `routes.${RouteCode}`;
 
-export type ListingFieldKey = (typeof LISTING_FIELD_KEYS)[number];
+export const LISTING_FIELD_KEYS: readonly ListingFieldKey[] = FIELDS.flatMap((f) =>
+	f.key === 'routes' ? ROUTE_CODES.map((code) => `routes.${code}` as const) : [f.key]
+);
 
 const routeOf = (key: string): RouteCode | null =>
 	key.startsWith('routes.') ? (key.slice('routes.'.length) as RouteCode) : null;

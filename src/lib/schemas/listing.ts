@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CONDITION_CODES } from '../domain/conditions';
 import { PROVIDER_KIND_CODES } from '../domain/kinds';
+import type { Listing } from '../domain/provider';
+import { listingToFlat } from '../domain/provider-fields';
 import { ROUTE_CODES, ROUTES, type RouteCode } from '../domain/routes';
 import { SLUG_PATTERN } from '../domain/slug';
 import { STATE_CODES } from '../domain/states';
@@ -175,8 +177,13 @@ export const listingSchema = z
 		}
 	});
 
-export type ListingInput = z.input<typeof listingSchema>;
-export type Listing = z.output<typeof listingSchema>;
+export type { Listing };
+export { listingToFlat };
+
+/** The schema parses into the domain's record type, exactly (a compile-time check). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const parsesIntoListing: Same<z.output<typeof listingSchema>, Listing> = true;
+void parsesIntoListing;
 
 /** Hidden from people, tempting to bots: a submission that fills it is dropped. */
 export const LISTING_HONEYPOT = 'fax_number';
@@ -300,38 +307,6 @@ export function nestListing(flat: Record<string, string | string[]>): Record<str
 	}
 	listing.routes = routes;
 	return { ...rest, listing };
-}
-
-/** A stored listing as flat form values, to prefill the form (update requests, admin edits). */
-export function listingToFlat(listing: Listing): Record<string, string | string[]> {
-	const text = (v: string | number | undefined | null) =>
-		v === undefined || v === null ? '' : String(v);
-	const flat: Record<string, string | string[]> = {
-		name: listing.name,
-		kinds: [...listing.kinds],
-		description: listing.description,
-		street: text(listing.street),
-		city: listing.city,
-		state: listing.state,
-		zip: listing.zip,
-		phone: text(listing.phone),
-		website: text(listing.website),
-		email: text(listing.email),
-		consultFee: text(listing.consultFee),
-		insuranceNotes: text(listing.insuranceNotes),
-		telehealthStates: [...listing.telehealthStates],
-		conditions: [...listing.conditions]
-	};
-	if (listing.acceptsInsurance) flat.acceptsInsurance = 'on';
-	if (listing.offersPsychotherapy) flat.offersPsychotherapy = 'on';
-	for (const r of listing.routes) {
-		flat[`routes.${r.code}`] = 'on';
-		flat[`routes.${r.code}.priceMin`] = text(r.priceMin);
-		flat[`routes.${r.code}.priceMax`] = text(r.priceMax);
-		flat[`routes.${r.code}.seriesPrice`] = text(r.seriesPrice);
-		flat[`routes.${r.code}.notes`] = text(r.notes);
-	}
-	return flat;
 }
 
 /**

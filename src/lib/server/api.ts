@@ -4,7 +4,8 @@ import {
 	type FeedbackBrief,
 	type FeedbackSummary
 } from '../domain/feedback';
-import type { ProviderProfile, ProviderSummary } from './providers';
+import type { ProviderProfile, ProviderSummary } from '../domain/provider';
+import { providerApiJson } from '../domain/provider-shapes';
 
 /** JSON shapes of the public API (docs/api.md). */
 
@@ -53,48 +54,16 @@ function feedbackJson(f: FeedbackSummary, heldCount: number, origin: string) {
 	};
 }
 
-export function summaryJson(
-	p: Omit<ProviderSummary, 'feedback'>,
-	origin: string,
-	feedback?: FeedbackBrief
-) {
-	return {
-		slug: p.slug,
-		name: p.name,
-		kinds: p.kinds,
-		city: p.city,
-		state: p.state,
-		zip: p.zip,
-		lat: p.lat,
-		lng: p.lng,
-		routes: p.routes,
-		telehealthStates: p.telehealthStates,
-		offersPsychotherapy: p.offersPsychotherapy,
-		acceptsInsurance: p.acceptsInsurance,
-		demo: p.isDemo,
-		url: `${origin}/providers/${p.slug}`,
-		...(feedback ? { feedback: feedbackBriefJson(feedback, origin) } : {})
-	};
-}
-
 export function listEntryJson(p: ProviderSummary, origin: string) {
-	return summaryJson(p, origin, p.feedback);
+	return {
+		...providerApiJson(p, origin, 'summary'),
+		feedback: feedbackBriefJson(p.feedback, origin)
+	};
 }
 
 export function profileJson(p: ProviderProfile, origin: string) {
 	return {
-		...summaryJson({ ...p, routes: [] }, origin),
-		routes: p.routes,
-		description: p.description,
-		website: p.website,
-		phone: p.phone,
-		email: p.email,
-		street: p.street,
-		consultFee: p.consultFee,
-		insuranceNotes: p.insuranceNotes,
-		conditions: p.conditions,
-		lastVerifiedAt: p.lastVerifiedAt?.toISOString() ?? null,
-		updatedAt: p.updatedAt.toISOString(),
+		...providerApiJson(p, origin, 'profile'),
 		feedback: feedbackJson(p.feedback, p.heldCount, origin)
 	};
 }

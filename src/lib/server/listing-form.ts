@@ -6,7 +6,7 @@ import {
 	listingRequestSchema
 } from '../schemas/listing';
 import { ADDRESS_UNAVAILABLE, clientAddressOf } from './http';
-import * as listings from './listings';
+import * as requests from './requests';
 
 type Flat = Record<string, string | string[]>;
 export type RequestFormFailure = ActionFailure<{ values: Flat; errors: Record<string, string> }>;
@@ -33,7 +33,7 @@ export async function requestAction(
 	}
 	const address = clientAddressOf(event.getClientAddress);
 	if (!address) return fail(503, { values: flat, errors: { form: ADDRESS_UNAVAILABLE } });
-	const result = await listings.submitRequest(event.locals.db, parsed.data, {
+	const result = await requests.submitRequest(event.locals.db, parsed.data, {
 		address,
 		providerSlug
 	});

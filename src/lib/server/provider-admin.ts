@@ -1,5 +1,7 @@
 import { and, asc, count, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { ProviderKind, ProviderStatus } from '../domain/kinds';
+import type { Listing, Placement } from '../domain/provider';
+import { listingLines } from '../domain/provider-fields';
 import type { StateCode } from '../domain/states';
 import {
 	adminListingSchema,
@@ -10,9 +12,28 @@ import {
 import { PROVIDER_PAGE_SIZE, type ProviderSearch } from '../schemas/provider-admin';
 import type { Database } from './db';
 import { annotations, auditLog, problemReports, providers, users } from './db/schema';
-import { locate } from './listings';
+import { providersChanged } from './events';
+import {
+	auditView,
+	changeProviderIn,
+	claimingSlug,
+	loadRecord,
+	locate,
+	lockProvider,
+	slugHolder,
+	slugInUse,
+	staleSince,
+	writeListing,
+	type Invalid,
+	type ProviderChange,
+	type Stale
+} from './providers';
+import * as audit from './audit';
 
-/** What moderators need to find and keep listings: search, the edit form's input, history. */
+/**
+ * What moderators need to find and keep listings: search, the edit form's input, their edits
+ * (guarded against overwriting a newer change), status changes and verification, history.
+ */
 
 export interface ProviderRow {
 	id: number;
@@ -185,4 +206,118 @@ export async function providerStatus(
 		.from(providers)
 		.where(eq(providers.id, providerId));
 	return row?.status ?? null;
+}
+
+// Moderator edits --------------------------------------------------------------------------------
+
+/** A field that changed between the listing an editor started from and the listing now. */
+export interface ChangedField {
+	label: string;
+	was: string;
+	now: string;
+}
+
+export type EditResult =
+	| { ok: true; slug: string }
+	| { ok: false; code: 'not_found'; message: string }
+	| Invalid
+	| (Stale & { changes: ChangedField[] });
+
+/** The fields (and the slug) that differ between two versions of a listing, as the page shows them. */
+export function changedFields(
+	was: { slug: string; listing: Listing },
+	now: { slug: string; listing: Listing }
+): ChangedField[] {
+	const before = listingLines(was.listing);
+	const after = listingLines(now.listing);
+	const changes = before
+		.map((line, i) => ({ label: line.label, was: line.value, now: after[i].value }))
+		.filter((c) => c.was !== c.now);
+	if (was.slug !== now.slug) changes.unshift({ label: 'Slug', was: was.slug, now: now.slug });
+	return changes;
+}
+
+/**
+ * An admin or moderator rewrites a listing: every field, the slug and the map point. With the
+ * version (and listing) the editor started from, a save over someone else's newer change to the
+ * listing is refused, with that change described, instead of silently undoing it.
+ */
+export async function updateListing(
+	db: Database,
+	providerId: number,
+	input: {
+		listing: Listing;
+		slug: string;
+		lat: number;
+		lng: number;
+		reason?: string;
+		version?: number;
+		/** The listing and slug as the editor's form showed them. */
+		base?: Listing;
+		baseSlug?: string;
+	},
+	actor: { id: number }
+): Promise<EditResult> {
+	const result = await claimingSlug(
+		() => input.slug,
+		() =>
+			db.transaction(async (tx): Promise<EditResult> => {
+				if (!(await lockProvider(tx, providerId))) {
+					return { ok: false, code: 'not_found', message: 'That provider does not exist.' };
+				}
+				const before = (await loadRecord(tx, { id: providerId }))!;
+				if (input.version !== undefined && input.version !== before.version) {
+					// Another write since the form opened. Only a change to what this form edits is a
+					// conflict; a status change or a verification is not.
+					const changes = input.base
+						? changedFields({ slug: input.baseSlug ?? before.slug, listing: input.base }, before)
+						: null;
+					if (changes === null || changes.length > 0) {
+						return {
+							...staleSince(before.version, before.updatedAt),
+							changes: changes ?? []
+						};
+					}
+				}
+				const holder = await slugHolder(tx, input.slug, providerId);
+				if (holder) {
+					return { ok: false, code: 'invalid', fields: { slug: slugInUse(input.slug, holder) } };
+				}
+				const placement: Placement = {
+					slug: input.slug,
+					lat: input.lat,
+					lng: input.lng,
+					status: before.status,
+					lastVerifiedAt: before.lastVerifiedAt
+				};
+				await writeListing(tx, input.listing, placement, providerId);
+				await audit.record(tx, {
+					actorId: actor.id,
+					action: 'provider.update',
+					entityType: 'provider',
+					entityId: providerId,
+					before: auditView(before),
+					after: auditView({ ...placement, listing: input.listing }),
+					reason: input.reason
+				});
+				return { ok: true, slug: input.slug };
+			})
+	);
+	if (result.ok) providersChanged();
+	return result;
+}
+
+/** Suspend, unsuspend (publish) or mark verified now; audited with the reason. */
+export async function changeProvider(
+	db: Database,
+	providerId: number,
+	change: ProviderChange,
+	reason: string | undefined,
+	actor: { id: number }
+): Promise<boolean> {
+	const outcome = await db.transaction((tx) =>
+		changeProviderIn(tx, providerId, change, reason, actor)
+	);
+	if (outcome === 'changed') providersChanged();
+	return outcome !== 'not_found';
 }

@@ -3,7 +3,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { RatingReportInput, ReportDecision, ReportInput } from '../schemas/report';
 import * as audit from './audit';
 import { clientHashes } from './client-hash';
-import { changeProviderIn, currentSlugFor, type ProviderChange } from './listings';
+import { changeProviderIn, currentSlugFor, type ProviderChange } from './providers';
 import { providersChanged } from './events';
 import type { Database } from './db';
 import { notPublished, publishedId } from './providers';

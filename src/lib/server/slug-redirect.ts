@@ -1,6 +1,6 @@
 import { json, redirect } from '@sveltejs/kit';
 import type { Database } from './db';
-import { currentSlugFor } from './listings';
+import { currentSlugFor } from './providers';
 
 /** `/providers/<slug>…` or `/api/providers/<slug>…` with the slug replaced. */
 function withSlug(url: URL, slug: string): string {

@@ -3,7 +3,7 @@ import { ensureFirstAdmin } from '../auth';
 import { seedDemoIfEmpty } from '../demo';
 import { recomputeStaleInBackground } from '../feedback';
 import { warmGeocoder } from '../geocode';
-import { eraseOldContacts } from '../listings';
+import { eraseOldContacts } from '../requests';
 import { warmMapCache } from '../map';
 import { openDatabase, type DatabaseHandle } from './index';
 

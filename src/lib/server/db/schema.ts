@@ -17,10 +17,10 @@ import {
 	uniqueIndex,
 	type AnyPgColumn
 } from 'drizzle-orm/pg-core';
-import { CONDITION_CODES } from '../../domain/conditions';
-import { PROVIDER_KIND_CODES, PROVIDER_STATUSES } from '../../domain/kinds';
-import { ROUTE_CODES } from '../../domain/routes';
-import { STATE_CODES } from '../../domain/states';
+import { CONDITION_CODES, type ConditionCode } from '../../domain/conditions';
+import { PROVIDER_KIND_CODES, PROVIDER_STATUSES, type ProviderKind } from '../../domain/kinds';
+import { ROUTE_CODES, type RouteCode } from '../../domain/routes';
+import { STATE_CODES, type StateCode } from '../../domain/states';
 
 /** `column IN ('a','b',…)` from a list of codes defined once in src/lib/domain. */
 function oneOf(column: AnyPgColumn, codes: readonly string[]): SQL {
@@ -45,14 +45,14 @@ export const providers = pgTable(
 		id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
 		slug: text('slug').notNull(),
 		name: text('name').notNull(),
-		kinds: text('kinds').array().notNull(),
+		kinds: text('kinds').array().notNull().$type<ProviderKind[]>(),
 		description: text('description').notNull().default(''),
 		website: text('website'),
 		phone: text('phone'),
 		email: text('email'),
 		street: text('street'),
 		city: text('city').notNull(),
-		state: text('state').notNull(),
+		state: text('state').notNull().$type<StateCode>(),
 		zip: text('zip').notNull(),
 		lat: doublePrecision('lat').notNull(),
 		lng: doublePrecision('lng').notNull(),
@@ -121,7 +121,7 @@ export const providerRoutes = pgTable(
 		providerId: integer('provider_id')
 			.notNull()
 			.references(() => providers.id, { onDelete: 'cascade' }),
-		route: text('route').notNull(),
+		route: text('route').notNull().$type<RouteCode>(),
 		/** USD per session. */
 		priceMin: integer('price_min'),
 		priceMax: integer('price_max'),
@@ -150,7 +150,7 @@ export const providerTelehealthStates = pgTable(
 		providerId: integer('provider_id')
 			.notNull()
 			.references(() => providers.id, { onDelete: 'cascade' }),
-		state: text('state').notNull()
+		state: text('state').notNull().$type<StateCode>()
 	},
 	(t) => [
 		primaryKey({ columns: [t.providerId, t.state] }),
@@ -165,7 +165,7 @@ export const providerConditions = pgTable(
 		providerId: integer('provider_id')
 			.notNull()
 			.references(() => providers.id, { onDelete: 'cascade' }),
-		condition: text('condition').notNull()
+		condition: text('condition').notNull().$type<ConditionCode>()
 	},
 	(t) => [
 		primaryKey({ columns: [t.providerId, t.condition] }),
@@ -193,7 +193,7 @@ export const ratings = pgTable(
 		setting: smallint('setting'),
 		/** "Would you recommend to others", 0–10. */
 		recommend: smallint('recommend'),
-		route: text('route'),
+		route: text('route').$type<RouteCode>(),
 		monthsInTreatment: smallint('months_in_treatment'),
 		pricePaid: integer('price_paid'),
 		comment: text('comment'),
@@ -238,7 +238,7 @@ export const ratingConditions = pgTable(
 		ratingId: integer('rating_id')
 			.notNull()
 			.references(() => ratings.id, { onDelete: 'cascade' }),
-		condition: text('condition').notNull()
+		condition: text('condition').notNull().$type<ConditionCode>()
 	},
 	(t) => [
 		primaryKey({ columns: [t.ratingId, t.condition] }),

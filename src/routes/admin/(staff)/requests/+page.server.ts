@@ -1,14 +1,14 @@
 import { requireRole } from '$lib/server/auth';
-import * as listings from '$lib/server/listings';
+import * as requests from '$lib/server/requests';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	requireRole(event);
 	const db = event.locals.db;
-	await listings.eraseOldContacts(db);
+	await requests.eraseOldContacts(db);
 	const [pending, recent] = await Promise.all([
-		listings.pendingRequests(db),
-		listings.recentDecisions(db)
+		requests.pendingRequests(db),
+		requests.recentDecisions(db)
 	]);
 	return {
 		pending,

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { error } from '@sveltejs/kit';
 import { listingToFlat } from '$lib/schemas/listing';
-import * as listings from '$lib/server/listings';
 import { requestAction } from '$lib/server/listing-form';
 import * as providers from '$lib/server/providers';
 import { redirectToCurrentSlug } from '$lib/server/slug-redirect';
@@ -9,7 +8,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, locals, url }) => {
 	const id = await providers.publishedId(locals.db, params.slug);
-	const record = id === null ? null : await listings.loadListing(locals.db, id);
+	const record = id === null ? null : await providers.loadRecord(locals.db, { id: id });
 	if (!record) {
 		await redirectToCurrentSlug(locals.db, url, params.slug);
 		error(404, { message: 'We could not find that provider.', code: 'not_found' });

@@ -1,7 +1,8 @@
 import { error, fail } from '@sveltejs/kit';
 import { requireRole } from '$lib/server/auth';
 import * as annotationAdmin from '$lib/server/annotation-admin';
-import * as listings from '$lib/server/listings';
+import * as listingRequests from '$lib/server/requests';
+import * as providers from '$lib/server/providers';
 import * as providerAdmin from '$lib/server/provider-admin';
 import { fieldErrors } from '$lib/schemas/errors';
 import { listingToFlat } from '$lib/schemas/listing';
@@ -37,12 +38,12 @@ export const load: PageServerLoad = async (event) => {
 	requireRole(event);
 	const { db } = event.locals;
 	const id = providerId(event.params.id);
-	const record = await listings.loadListing(db, id);
+	const record = await providers.loadRecord(db, { id: id });
 	if (!record) notFound();
 	const [notes, history, requests] = await Promise.all([
 		annotationAdmin.annotationsFor(db, id),
 		providerAdmin.providerHistory(db, id),
-		listings.pendingRequestsFor(db, id)
+		listingRequests.pendingRequestsFor(db, id)
 	]);
 	return {
 		provider: {
@@ -56,7 +57,7 @@ export const load: PageServerLoad = async (event) => {
 			zip: record.listing.zip
 		},
 		values: editValues(record),
-		located: listings.locate(record.listing),
+		located: providers.locate(record.listing),
 		requests,
 		notes,
 		history
@@ -64,7 +65,7 @@ export const load: PageServerLoad = async (event) => {
 };
 
 /** The edit form's values for a stored listing, with what it started from (hidden fields). */
-function editValues(record: listings.ListingRecord): Record<string, string | string[]> {
+function editValues(record: providers.ProviderRecord): Record<string, string | string[]> {
 	const flat = listingToFlat(record.listing);
 	return {
 		...flat,
@@ -75,7 +76,7 @@ function editValues(record: listings.ListingRecord): Record<string, string | str
 	};
 }
 
-function startedFrom(record: listings.ListingRecord) {
+function startedFrom(record: providers.ProviderRecord) {
 	return {
 		version: String(record.version),
 		base: JSON.stringify(listingToFlat(record.listing)),
@@ -89,12 +90,12 @@ export const actions: Actions = {
 		const id = providerId(event.params.id);
 		const edit = providerAdmin.parseListingEdit(await event.request.formData());
 		if (!edit.ok) return fail(400, { action: 'save', values: edit.values, errors: edit.errors });
-		const result = await listings.updateListing(event.locals.db, id, edit.input, user);
+		const result = await providerAdmin.updateListing(event.locals.db, id, edit.input, user);
 		if (!result.ok) {
 			if (result.code === 'not_found') notFound();
 			if (result.code === 'stale') {
 				// Keep what was typed; a second save, after reading what changed, is a knowing one.
-				const now = await listings.loadListing(event.locals.db, id);
+				const now = await providers.loadRecord(event.locals.db, { id: id });
 				if (!now) notFound();
 				return fail(409, {
 					action: 'save',
@@ -129,7 +130,7 @@ export const actions: Actions = {
 				errors: { form: 'The listing was already suspended.' }
 			});
 		}
-		const found = await listings.changeProvider(
+		const found = await providerAdmin.changeProvider(
 			event.locals.db,
 			id,
 			{ status: 'suspended' },
@@ -157,7 +158,7 @@ export const actions: Actions = {
 				errors: { form: 'The listing was already published.' }
 			});
 		}
-		const found = await listings.changeProvider(
+		const found = await providerAdmin.changeProvider(
 			event.locals.db,
 			id,
 			{ status: 'published' },
@@ -176,7 +177,7 @@ export const actions: Actions = {
 		if (!parsed.success) {
 			return fail(400, { action: 'verify', values, errors: fieldErrors(parsed.error) });
 		}
-		const found = await listings.changeProvider(
+		const found = await providerAdmin.changeProvider(
 			event.locals.db,
 			id,
 			{ verified: true },

@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { listingLines } from '$lib/domain/listing-view';
+import { listingLines } from '$lib/domain/provider-fields';
 import { requireRole } from '$lib/server/auth';
-import * as listings from '$lib/server/listings';
+import * as requests from '$lib/server/requests';
 import { fieldErrors } from '$lib/schemas/errors';
 import { parseId } from '$lib/schemas/provider-admin';
 import { approveSchema, choicesOf, rejectSchema } from '$lib/schemas/requests';
@@ -15,7 +15,7 @@ function requestId(raw: string): number {
 
 export const load: PageServerLoad = async (event) => {
 	requireRole(event);
-	const detail = await listings.requestDetail(event.locals.db, requestId(event.params.id));
+	const detail = await requests.requestDetail(event.locals.db, requestId(event.params.id));
 	if (!detail) error(404, { message: 'There is no such listing request.', code: 'not_found' });
 	const requested = listingLines(detail.listing);
 	const current = detail.current ? listingLines(detail.current.listing) : null;
@@ -97,7 +97,7 @@ export const actions: Actions = {
 				errors: choiceKeys(fieldErrors(parsed.error))
 			});
 		}
-		const result = await listings.approveRequest(event.locals.db, id, user, parsed.data);
+		const result = await requests.approveRequest(event.locals.db, id, user, parsed.data);
 		if (!result.ok) {
 			if (result.code === 'invalid') {
 				return fail(400, { action: 'approve', values, errors: result.fields });
@@ -123,7 +123,7 @@ export const actions: Actions = {
 		if (!parsed.success) {
 			return fail(400, { action: 'reject', values, errors: fieldErrors(parsed.error) });
 		}
-		const result = await listings.rejectRequest(event.locals.db, id, parsed.data.reason, user);
+		const result = await requests.rejectRequest(event.locals.db, id, parsed.data.reason, user);
 		if (!result.ok) {
 			return fail(result.code === 'not_found' ? 404 : 409, {
 				action: 'reject',

@@ -1,64 +1,26 @@
 import { and, asc, count, eq, exists, inArray, sql, type SQL } from 'drizzle-orm';
-import { CONDITION_CODES, type ConditionCode } from '../domain/conditions';
-import { brief, EMPTY_SUMMARY, type FeedbackBrief, type FeedbackSummary } from '../domain/feedback';
-import { IN_PERSON_KINDS, type ProviderKind } from '../domain/kinds';
-import { AT_HOME_ROUTE_CODES, givenAtHome, ROUTE_CODES, type RouteCode } from '../domain/routes';
-import { STATES, type StateCode } from '../domain/states';
-import type { ProviderFilters } from '../schemas/filters';
-import { selectRows, type Database } from './db';
-import { feedbackFor } from './ratings';
+import { brief, EMPTY_SUMMARY } from '../../domain/feedback';
+import { IN_PERSON_KINDS, type ProviderKind } from '../../domain/kinds';
+import type { ProviderProfile, ProviderSummary } from '../../domain/provider';
+import { toProfile, toSummary } from '../../domain/provider-shapes';
+import { AT_HOME_ROUTE_CODES, givenAtHome, ROUTE_CODES, type RouteCode } from '../../domain/routes';
+import { STATES, type StateCode } from '../../domain/states';
+import type { ProviderFilters } from '../../schemas/filters';
+import { selectRows, type Database } from '../db';
+import { feedbackFor } from '../feedback';
 import {
-	providerConditions,
 	providerFeedback,
 	providerRoutes,
 	providers,
 	providerTelehealthStates
-} from './db/schema';
+} from '../db/schema';
+import { loadRecord, loadRecordsById } from './record';
 
-export interface RouteOffer {
-	code: RouteCode;
-	priceMin: number | null;
-	priceMax: number | null;
-}
-
-export interface RouteDetail extends RouteOffer {
-	seriesPrice: number | null;
-	notes: string | null;
-}
-
-export interface ProviderSummary {
-	slug: string;
-	name: string;
-	kinds: ProviderKind[];
-	city: string;
-	state: StateCode;
-	zip: string;
-	lat: number;
-	lng: number;
-	offersPsychotherapy: boolean;
-	acceptsInsurance: boolean;
-	isDemo: boolean;
-	routes: RouteOffer[];
-	telehealthStates: StateCode[];
-	feedback: FeedbackBrief;
-}
-
-export interface ProviderProfile extends Omit<ProviderSummary, 'routes' | 'feedback'> {
-	id: number;
-	description: string;
-	website: string | null;
-	phone: string | null;
-	email: string | null;
-	street: string | null;
-	consultFee: number | null;
-	insuranceNotes: string | null;
-	lastVerifiedAt: Date | null;
-	updatedAt: Date;
-	routes: RouteDetail[];
-	conditions: ConditionCode[];
-	feedback: FeedbackSummary;
-	heldCount: number;
-}
+/**
+ * Finding providers: who serves a state (docs/decisions/001-who-serves-a-state.md), radius
+ * searches (007), map points, the state × route matrix. Queries pick and order ids; the records
+ * come from the one loader (./record.ts) and are shaped by src/lib/domain/provider-shapes.ts.
+ */
 
 /** The filters alone; a page and page size may come along and are ignored. */
 export type FilterSet = Omit<ProviderFilters, 'page' | 'pageSize'> &
@@ -193,22 +155,8 @@ export async function stateCounts(
 	return row;
 }
 
-const summaryColumns = {
-	id: providers.id,
-	slug: providers.slug,
-	name: providers.name,
-	kinds: providers.kinds,
-	city: providers.city,
-	state: providers.state,
-	zip: providers.zip,
-	lat: providers.lat,
-	lng: providers.lng,
-	offersPsychotherapy: providers.offersPsychotherapy,
-	acceptsInsurance: providers.acceptsInsurance,
-	isDemo: providers.isDemo
-};
-
-type SummaryRow = { [K in keyof typeof summaryColumns]: (typeof summaryColumns)[K]['_']['data'] };
+/** Columns a page of results is ordered by, beside the id it is loaded by. */
+const pageColumns = { id: providers.id, name: providers.name };
 
 /**
  * The lowest per-session price a provider lists: for `route` when given, else over all its
@@ -220,44 +168,14 @@ function lowestPrice(route: RouteCode | undefined): SQL<number | null> {
 	>`(select min(coalesce(${providerRoutes.priceMin}, ${providerRoutes.priceMax})) from ${providerRoutes} where ${providerRoutes.providerId} = ${providers.id}${route ? sql` and ${providerRoutes.route} = ${route}` : sql``})`;
 }
 
-function byRouteOrder(a: { code: RouteCode }, b: { code: RouteCode }) {
-	return ROUTE_CODES.indexOf(a.code) - ROUTE_CODES.indexOf(b.code);
-}
-
-async function attachOffers(db: Database, rows: SummaryRow[]): Promise<ProviderSummary[]> {
-	if (rows.length === 0) return [];
-	const ids = rows.map((r) => r.id);
-	const [routeRows, stateRows, feedback] = await Promise.all([
-		db
-			.select({
-				providerId: providerRoutes.providerId,
-				code: providerRoutes.route,
-				priceMin: providerRoutes.priceMin,
-				priceMax: providerRoutes.priceMax
-			})
-			.from(providerRoutes)
-			.where(inArray(providerRoutes.providerId, ids)),
-		db
-			.select({
-				providerId: providerTelehealthStates.providerId,
-				state: providerTelehealthStates.state
-			})
-			.from(providerTelehealthStates)
-			.where(inArray(providerTelehealthStates.providerId, ids))
-			.orderBy(asc(providerTelehealthStates.state)),
-		feedbackFor(db, ids)
-	]);
-	return rows.map(({ id, ...row }) => ({
-		...row,
-		kinds: row.kinds as ProviderKind[],
-		state: row.state as StateCode,
-		routes: routeRows
-			.filter((r) => r.providerId === id)
-			.map(({ code, priceMin, priceMax }) => ({ code: code as RouteCode, priceMin, priceMax }))
-			.sort(byRouteOrder),
-		telehealthStates: stateRows.filter((s) => s.providerId === id).map((s) => s.state as StateCode),
-		feedback: brief(feedback.get(id)?.summary ?? EMPTY_SUMMARY, feedback.get(id)?.heldCount ?? 0)
-	}));
+/** Cards for these providers, in this order, with their stored feedback. */
+async function summaries(db: Database, ids: number[]): Promise<ProviderSummary[]> {
+	if (ids.length === 0) return [];
+	const [records, feedback] = await Promise.all([loadRecordsById(db, ids), feedbackFor(db, ids)]);
+	return records.map((record) => {
+		const stored = feedback.get(record.id);
+		return toSummary(record, brief(stored?.summary ?? EMPTY_SUMMARY, stored?.heldCount ?? 0));
+	});
 }
 
 function nearConditions(db: Database, filters: FilterSet, near: Nearby) {
@@ -309,7 +227,7 @@ export async function nearPage(db: Database, filters: ProviderFilters, near: Nea
 	const byNearest = filters.sort !== 'best' && filters.sort !== 'price';
 	const nearest = db
 		.select({
-			...summaryColumns,
+			...pageColumns,
 			meters: distance.as('meters'),
 			knn: knn.as('knn'),
 			score: sql<number | null>`${providerFeedback.weightedScore}`.as('score'),
@@ -352,18 +270,18 @@ export async function nearestAnywhere(
 	const here = sql`ll_to_earth(${point.lat}, ${point.lng})`;
 	const rows = await db
 		.select({
-			...summaryColumns,
+			id: providers.id,
 			meters: sql<number>`earth_distance(${here}, ${providers.earth})`.as('meters')
 		})
 		.from(providers)
 		.where(and(...filterConditions(db, { ...filters, telehealth: false })))
 		.orderBy(sql`${providers.earth} <-> ${here}`, asc(providers.name), asc(providers.id))
 		.limit(limit);
-	const withOffers = await attachOffers(
+	const cards = await summaries(
 		db,
-		rows.map(({ meters: _m, ...row }) => row)
+		rows.map((r) => r.id)
 	);
-	return withOffers.map((p, i) => ({ ...p, distanceMiles: roundMiles(rows[i].meters) }));
+	return cards.map((p, i) => ({ ...p, distanceMiles: roundMiles(rows[i].meters) }));
 }
 
 const roundMiles = (meters: number) => Math.round((Number(meters) / METERS_PER_MILE) * 10) / 10;
@@ -378,14 +296,14 @@ export async function searchNear(
 		countNear(db, filters, near),
 		nearPage(db, filters, near)
 	]);
-	const withOffers = await attachOffers(
+	const cards = await summaries(
 		db,
-		rows.map(({ meters: _m, ...row }) => row)
+		rows.map((r) => r.id)
 	);
 	return {
 		total: Math.min(total, NEAR_COUNT_CAP),
 		totalCapped: total > NEAR_COUNT_CAP,
-		results: withOffers.map((p, i) => ({ ...p, distanceMiles: roundMiles(rows[i].meters) }))
+		results: cards.map((p, i) => ({ ...p, distanceMiles: roundMiles(rows[i].meters) }))
 	};
 }
 
@@ -442,7 +360,7 @@ export async function search(db: Database, filters: ProviderFilters): Promise<Se
 	const [[{ total }], rows] = await Promise.all([
 		db.select({ total: count() }).from(providers).where(where),
 		db
-			.select(summaryColumns)
+			.select(pageColumns)
 			.from(providers)
 			.leftJoin(providerFeedback, eq(providerFeedback.providerId, providers.id))
 			.where(where)
@@ -458,79 +376,21 @@ export async function search(db: Database, filters: ProviderFilters): Promise<Se
 			.limit(filters.pageSize)
 			.offset((filters.page - 1) * filters.pageSize)
 	]);
-	return { total, results: await attachOffers(db, rows) };
+	return {
+		total,
+		results: await summaries(
+			db,
+			rows.map((r) => r.id)
+		)
+	};
 }
-
-/** The id of the published provider with this slug, or null: what patients may rate or report. */
-export async function publishedId(db: Database, slug: string): Promise<number | null> {
-	const [row] = await db
-		.select({ id: providers.id })
-		.from(providers)
-		.where(and(eq(providers.slug, slug), published));
-	return row?.id ?? null;
-}
-
-export const notPublished = (slug: string) => `No published provider has the slug “${slug}”.`;
 
 /** The published profile, or null. */
 export async function getBySlug(db: Database, slug: string): Promise<ProviderProfile | null> {
-	const [row] = await db
-		.select()
-		.from(providers)
-		.where(and(eq(providers.slug, slug), published))
-		.limit(1);
-	if (!row) return null;
-	const [routeRows, stateRows, conditionRows, feedback] = await Promise.all([
-		db.select().from(providerRoutes).where(eq(providerRoutes.providerId, row.id)),
-		db
-			.select({ state: providerTelehealthStates.state })
-			.from(providerTelehealthStates)
-			.where(eq(providerTelehealthStates.providerId, row.id))
-			.orderBy(asc(providerTelehealthStates.state)),
-		db
-			.select({ condition: providerConditions.condition })
-			.from(providerConditions)
-			.where(eq(providerConditions.providerId, row.id)),
-		feedbackFor(db, [row.id])
-	]);
-	return {
-		id: row.id,
-		slug: row.slug,
-		name: row.name,
-		kinds: row.kinds as ProviderKind[],
-		description: row.description,
-		website: row.website,
-		phone: row.phone,
-		email: row.email,
-		street: row.street,
-		city: row.city,
-		state: row.state as StateCode,
-		zip: row.zip,
-		lat: row.lat,
-		lng: row.lng,
-		consultFee: row.consultFee,
-		acceptsInsurance: row.acceptsInsurance,
-		insuranceNotes: row.insuranceNotes,
-		offersPsychotherapy: row.offersPsychotherapy,
-		isDemo: row.isDemo,
-		lastVerifiedAt: row.lastVerifiedAt,
-		updatedAt: row.updatedAt,
-		routes: routeRows
-			.map((r) => ({
-				code: r.route as RouteCode,
-				priceMin: r.priceMin,
-				priceMax: r.priceMax,
-				seriesPrice: r.seriesPrice,
-				notes: r.notes
-			}))
-			.sort(byRouteOrder),
-		telehealthStates: stateRows.map((s) => s.state as StateCode),
-		conditions: conditionRows
-			.map((c) => c.condition as ConditionCode)
-			.sort((a, b) => CONDITION_CODES.indexOf(a) - CONDITION_CODES.indexOf(b)),
-		feedback: feedback.get(row.id)?.summary ?? EMPTY_SUMMARY,
-		heldCount: feedback.get(row.id)?.heldCount ?? 0
-	};
+	const record = await loadRecord(db, { slug });
+	if (!record || record.status !== 'published') return null;
+	const stored = (await feedbackFor(db, [record.id])).get(record.id);
+	return toProfile(record, stored?.summary ?? EMPTY_SUMMARY, stored?.heldCount ?? 0);
 }
 
 export type RouteCounts = Record<RouteCode, number>;

@@ -1,0 +1,216 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { ProviderStatus } from '../../domain/kinds';
+import type { Listing, Placement, ProviderRecord } from '../../domain/provider';
+import { OFFER_FIELDS } from '../../domain/provider-fields';
+import * as audit from '../audit';
+import type { Database } from '../db';
+import {
+	providerConditions,
+	providerRoutes,
+	providers,
+	providerTelehealthStates
+} from '../db/schema';
+import { COLUMN_FIELDS } from './record';
+import { recordSlugChange } from './slugs';
+
+/**
+ * The one writer of provider records: every insert, rewrite, status change and verification goes
+ * through here (requests, admin edits, reports, CSV imports, demo data), raises the record's
+ * version, and — for the audited ones — writes the audit entry in the same transaction. Callers
+ * announce committed changes with `providersChanged()` (../events.ts).
+ */
+
+const orNull = <T>(value: T | undefined) => (value === undefined ? null : value);
+
+/** Every write to a provider row sets this: the version moves on, whoever wrote. */
+const nextVersion = () => sql`${providers.version} + 1`;
+
+export interface NewPlacement extends Placement {
+	isDemo?: boolean;
+}
+
+function columnValues(listing: Listing, placement: Placement, now: Date) {
+	const values: Record<string, unknown> = {
+		slug: placement.slug,
+		lat: placement.lat,
+		lng: placement.lng,
+		status: placement.status,
+		lastVerifiedAt: placement.lastVerifiedAt,
+		updatedAt: now
+	};
+	for (const f of COLUMN_FIELDS) values[f.key] = orNull(listing[f.key]);
+	return values as Omit<typeof providers.$inferInsert, 'isDemo' | 'version'>;
+}
+
+/** Rows per insert: 1,000 providers of ~25 columns stay under PostgreSQL's 65,535 parameters. */
+const ROWS_PER_INSERT = 1000;
+
+async function insertInChunks<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>) {
+	for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+		await insert(rows.slice(i, i + ROWS_PER_INSERT));
+	}
+}
+
+async function insertChildren(tx: Database, items: { id: number; listing: Listing }[]) {
+	const routes = items.flatMap(({ id, listing }) =>
+		listing.routes.map((offer) => {
+			const row: typeof providerRoutes.$inferInsert = { providerId: id, route: offer.code };
+			for (const f of OFFER_FIELDS) Object.assign(row, { [f.key]: orNull(offer[f.key]) });
+			return row;
+		})
+	);
+	const states = items.flatMap(({ id, listing }) =>
+		listing.telehealthStates.map((state) => ({ providerId: id, state }))
+	);
+	const conditions = items.flatMap(({ id, listing }) =>
+		listing.conditions.map((condition) => ({ providerId: id, condition }))
+	);
+	await insertInChunks(routes, (chunk) => tx.insert(providerRoutes).values(chunk));
+	await insertInChunks(states, (chunk) => tx.insert(providerTelehealthStates).values(chunk));
+	await insertInChunks(conditions, (chunk) => tx.insert(providerConditions).values(chunk));
+}
+
+/** New providers, in one statement per table; returns their ids in order. Call inside a transaction. */
+export async function insertListings(
+	tx: Database,
+	items: readonly { listing: Listing; placement: NewPlacement }[]
+): Promise<number[]> {
+	if (items.length === 0) return [];
+	const now = new Date();
+	const ids: number[] = [];
+	await insertInChunks([...items], async (chunk) => {
+		const rows = await tx
+			.insert(providers)
+			.values(
+				chunk.map(({ listing, placement }) => ({
+					...columnValues(listing, placement, now),
+					isDemo: placement.isDemo ?? false
+				}))
+			)
+			.returning({ id: providers.id, slug: providers.slug });
+		// Matched by slug (unique), not by the order RETURNING happens to give.
+		const idOf = new Map(rows.map((r) => [r.slug, r.id]));
+		ids.push(...chunk.map((item) => idOf.get(item.placement.slug)!));
+	});
+	await insertChildren(
+		tx,
+		items.map((item, i) => ({ id: ids[i], listing: item.listing }))
+	);
+	return ids;
+}
+
+/**
+ * Inserts (no `id`) or rewrites a provider with its routes, telehealth states and conditions; a
+ * changed slug leaves the old one redirecting here. Call inside a transaction. Returns the id.
+ */
+export async function writeListing(
+	tx: Database,
+	listing: Listing,
+	placement: NewPlacement,
+	id?: number
+): Promise<number> {
+	if (id === undefined) return (await insertListings(tx, [{ listing, placement }]))[0];
+	const [previous] = await tx
+		.select({ slug: providers.slug })
+		.from(providers)
+		.where(eq(providers.id, id));
+	await tx
+		.update(providers)
+		.set({ ...columnValues(listing, placement, new Date()), version: nextVersion() })
+		.where(eq(providers.id, id));
+	if (previous && previous.slug !== placement.slug) {
+		await recordSlugChange(tx, id, previous.slug, placement.slug);
+	}
+	await Promise.all([
+		tx.delete(providerRoutes).where(eq(providerRoutes.providerId, id)),
+		tx.delete(providerTelehealthStates).where(eq(providerTelehealthStates.providerId, id)),
+		tx.delete(providerConditions).where(eq(providerConditions.providerId, id))
+	]);
+	await insertChildren(tx, [{ id, listing }]);
+	return id;
+}
+
+/** The provider's row, locked for this transaction (FOR UPDATE); null when there is none. */
+export async function lockProvider(tx: Database, providerId: number) {
+	const [row] = await tx
+		.select({
+			version: providers.version,
+			status: providers.status,
+			lastVerifiedAt: providers.lastVerifiedAt
+		})
+		.from(providers)
+		.where(eq(providers.id, providerId))
+		.for('update');
+	return row ?? null;
+}
+
+/** What the audit log keeps of a record: everything a moderator could change. */
+export function auditView(record: Placement & { listing: Listing }) {
+	return {
+		slug: record.slug,
+		status: record.status,
+		lat: record.lat,
+		lng: record.lng,
+		lastVerifiedAt: record.lastVerifiedAt,
+		...record.listing
+	};
+}
+
+export type ProviderChange = { status: ProviderStatus } | { verified: true };
+
+const changeAction = (change: ProviderChange) =>
+	'verified' in change
+		? 'provider.verify'
+		: change.status === 'suspended'
+			? 'provider.suspend'
+			: change.status === 'published'
+				? 'provider.publish'
+				: 'provider.unpublish';
+
+/**
+ * Inside a transaction: suspend, publish or unpublish a provider, or mark it verified now, with
+ * its audit entry. 'unchanged' when it already had that status; 'not_found' when there is none.
+ * The status is checked under the row lock, so two moderators cannot both change it.
+ */
+export async function changeProviderIn(
+	tx: Database,
+	providerId: number,
+	change: ProviderChange,
+	reason: string | undefined | null,
+	actor: { id: number }
+): Promise<'changed' | 'unchanged' | 'not_found'> {
+	const before = await lockProvider(tx, providerId);
+	if (!before) return 'not_found';
+	if ('status' in change && before.status === change.status) return 'unchanged';
+	const now = new Date();
+	const set =
+		'status' in change ? { status: change.status } : { lastVerifiedAt: now as Date | null };
+	await tx
+		.update(providers)
+		.set({ ...set, updatedAt: now, version: nextVersion() })
+		.where(eq(providers.id, providerId));
+	await audit.record(tx, {
+		actorId: actor.id,
+		action: changeAction(change),
+		entityType: 'provider',
+		entityId: providerId,
+		before:
+			'status' in change ? { status: before.status } : { lastVerifiedAt: before.lastVerifiedAt },
+		after: set,
+		reason
+	});
+	return 'changed';
+}
+
+/** The id of the published provider with this slug, or null: what patients may rate or report. */
+export async function publishedId(db: Database, slug: string): Promise<number | null> {
+	const [row] = await db
+		.select({ id: providers.id })
+		.from(providers)
+		.where(and(eq(providers.slug, slug), eq(providers.status, 'published')));
+	return row?.id ?? null;
+}
+
+export const notPublished = (slug: string) => `No published provider has the slug “${slug}”.`;
+
+export type { ProviderRecord };

@@ -1,0 +1,523 @@
+import { and, asc, desc, eq, lt, ne, or, sql } from 'drizzle-orm';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import {
+	mergePlan,
+	resolveMerge,
+	type FieldMerge,
+	type ListingFieldKey,
+	type MergeChoice
+} from '../domain/listing-merge';
+import type { Listing, Placement, ProviderRecord } from '../domain/provider';
+import type { StateCode } from '../domain/states';
+import { recheckListing, type ListingRequestInput } from '../schemas/listing';
+import * as audit from './audit';
+import { clientHashes } from './client-hash';
+import type { Database } from './db';
+import { listingRequests, providers, users } from './db/schema';
+import { providersChanged } from './events';
+import {
+	auditView,
+	claimingSlug,
+	currentSlugFor,
+	loadRecord,
+	locate,
+	lockProvider,
+	slugHolder,
+	slugInUse,
+	staleSince,
+	uniqueSlug,
+	writeListing,
+	type Invalid,
+	type Located,
+	type Stale
+} from './providers';
+
+/**
+ * The listing-request workflow: providers ask for a new listing or for changes to theirs;
+ * moderators approve (applying only the provider's changes, docs/decisions/012-no-lost-updates.md)
+ * or reject; the requester's private details are erased 90 days after the decision.
+ */
+
+/** Five requests an hour per address is plenty for a practice and little for a script. */
+const requestLimiter = new RateLimiterMemory({ points: 5, duration: 3600 });
+
+export type SubmitRequestResult =
+	| { ok: true; id: number; replay: boolean }
+	| { ok: false; code: 'not_found'; message: string }
+	| { ok: false; code: 'invalid'; fields: Record<string, string> }
+	| { ok: false; code: 'rate_limited'; message: string; retryAfterSeconds: number };
+
+/**
+ * A provider's request for a new listing, or (with `providerSlug`) for changes to a published
+ * one. An update keeps the listing as the provider saw it when they opened the form (the base),
+ * so approval can tell their changes from later ones. The same idempotency key always answers
+ * with the first request; the address is kept only as the keyed hash used for rate limiting.
+ */
+export async function submitRequest(
+	db: Database,
+	input: ListingRequestInput,
+	client: { address: string; providerSlug?: string }
+): Promise<SubmitRequestResult> {
+	const first = await requestByKey(db, input.idempotencyKey);
+	if (first) return { ok: true, id: first.id, replay: true };
+
+	let target: { id: number; baseVersion: number; base: Listing | null } | null = null;
+	if (client.providerSlug !== undefined) {
+		const slug = (await currentSlugFor(db, client.providerSlug)) ?? client.providerSlug;
+		const [row] = await db
+			.select({ id: providers.id })
+			.from(providers)
+			.where(and(eq(providers.slug, slug), eq(providers.status, 'published')));
+		const record = row ? await loadRecord(db, { id: row.id }) : null;
+		if (!record) {
+			return {
+				ok: false,
+				code: 'not_found',
+				message: `No published provider has the slug “${client.providerSlug}”.`
+			};
+		}
+		// The server's copy when nothing changed since the form was opened; the form's own copy
+		// (or nothing, if it does not read) when the listing moved on while the provider typed.
+		const seen = input.baseVersion;
+		target =
+			seen === undefined || seen >= record.version
+				? { id: record.id, baseVersion: record.version, base: record.listing }
+				: { id: record.id, baseVersion: seen, base: input.base ?? null };
+	}
+	const located = locate(input.listing);
+	if (!located.ok) return { ok: false, code: 'invalid', fields: { zip: located.message } };
+
+	const { current } = await clientHashes(db, client.address);
+	try {
+		await requestLimiter.consume(current);
+	} catch (rejection) {
+		const ms = (rejection as { msBeforeNext?: number }).msBeforeNext ?? 3_600_000;
+		const minutes = Math.max(1, Math.ceil(ms / 60_000));
+		return {
+			ok: false,
+			code: 'rate_limited',
+			message: `You have sent several listing requests in the last hour. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+			retryAfterSeconds: Math.ceil(ms / 1000)
+		};
+	}
+	const [row] = await db
+		.insert(listingRequests)
+		.values({
+			providerId: target?.id ?? null,
+			payload: input.listing,
+			baseVersion: target?.baseVersion ?? null,
+			basePayload: target?.base ?? null,
+			message: input.message ?? null,
+			contactName: input.contactName,
+			contactEmail: input.contactEmail,
+			idempotencyKey: input.idempotencyKey,
+			clientHash: current
+		})
+		.onConflictDoNothing({ target: listingRequests.idempotencyKey })
+		.returning({ id: listingRequests.id });
+	if (!row) {
+		const raced = await requestByKey(db, input.idempotencyKey);
+		return { ok: true, id: raced!.id, replay: true };
+	}
+	return { ok: true, id: row.id, replay: false };
+}
+
+async function requestByKey(db: Database, key: string) {
+	const [row] = await db
+		.select({ id: listingRequests.id })
+		.from(listingRequests)
+		.where(eq(listingRequests.idempotencyKey, key));
+	return row;
+}
+
+export interface PendingRequest {
+	id: number;
+	kind: 'new' | 'update';
+	name: string;
+	city: string;
+	state: StateCode;
+	contactName: string;
+	createdAt: Date;
+	providerId: number | null;
+	providerSlug: string | null;
+	providerName: string | null;
+	/** Updates: the listing was written after the provider saw it (null when unknown). */
+	listingChanged: boolean | null;
+	hasMessage: boolean;
+}
+
+const pendingColumns = {
+	id: listingRequests.id,
+	payload: listingRequests.payload,
+	contactName: listingRequests.contactName,
+	createdAt: listingRequests.createdAt,
+	providerId: listingRequests.providerId,
+	baseVersion: listingRequests.baseVersion,
+	message: listingRequests.message,
+	providerSlug: providers.slug,
+	providerName: providers.name,
+	providerVersion: providers.version
+};
+
+function pendingFrom(r: {
+	[K in keyof typeof pendingColumns]: (typeof pendingColumns)[K]['_']['data'] | null;
+}): PendingRequest {
+	const listing = r.payload as Listing;
+	return {
+		id: r.id!,
+		kind: r.providerId === null ? 'new' : 'update',
+		name: listing.name,
+		city: listing.city,
+		state: listing.state,
+		contactName: r.contactName!,
+		createdAt: r.createdAt!,
+		providerId: r.providerId,
+		providerSlug: r.providerSlug,
+		providerName: r.providerName,
+		listingChanged:
+			r.providerId === null || r.baseVersion === null || r.providerVersion === null
+				? null
+				: r.providerVersion !== r.baseVersion,
+		hasMessage: Boolean(r.message)
+	};
+}
+
+/** The queue: pending requests, oldest first. */
+export async function pendingRequests(db: Database): Promise<PendingRequest[]> {
+	const rows = await db
+		.select(pendingColumns)
+		.from(listingRequests)
+		.leftJoin(providers, eq(providers.id, listingRequests.providerId))
+		.where(eq(listingRequests.status, 'pending'))
+		.orderBy(asc(listingRequests.createdAt), asc(listingRequests.id));
+	return rows.map(pendingFrom);
+}
+
+/** One provider's pending update requests, oldest first (for its edit page). */
+export async function pendingRequestsFor(
+	db: Database,
+	providerId: number
+): Promise<PendingRequest[]> {
+	const rows = await db
+		.select(pendingColumns)
+		.from(listingRequests)
+		.leftJoin(providers, eq(providers.id, listingRequests.providerId))
+		.where(and(eq(listingRequests.status, 'pending'), eq(listingRequests.providerId, providerId)))
+		.orderBy(asc(listingRequests.createdAt), asc(listingRequests.id));
+	return rows.map(pendingFrom);
+}
+
+export interface RequestDetail {
+	id: number;
+	kind: 'new' | 'update';
+	status: 'pending' | 'approved' | 'rejected';
+	listing: Listing;
+	message: string | null;
+	contactName: string;
+	contactEmail: string;
+	createdAt: Date;
+	decisionReason: string | null;
+	decidedAt: Date | null;
+	decidedBy: string | null;
+	/** The listing as it stands, for updates. */
+	current: ProviderRecord | null;
+	/** Updates: the listing as the provider saw it, or null when that is not known. */
+	base: Listing | null;
+	/** Pending updates: field by field, what approving would do. */
+	merge: FieldMerge[] | null;
+	/** Where the ZIP puts it, or why it cannot. */
+	located: Located;
+	suggestedSlug: string;
+}
+
+/**
+ * The listing an update request started from: the one stored with it, else (requests older than
+ * base snapshots) the current listing if nothing was written to the provider since the request.
+ */
+function baseOf(request: typeof listingRequests.$inferSelect, current: ProviderRecord) {
+	if (request.basePayload) return request.basePayload as Listing;
+	return current.updatedAt.getTime() <= request.createdAt.getTime() ? current.listing : null;
+}
+
+export async function requestDetail(db: Database, id: number): Promise<RequestDetail | null> {
+	const [row] = await db
+		.select({
+			request: listingRequests,
+			decidedBy: users.email
+		})
+		.from(listingRequests)
+		.leftJoin(users, eq(users.id, listingRequests.decidedBy))
+		.where(eq(listingRequests.id, id));
+	if (!row) return null;
+	const { request } = row;
+	const listing = request.payload as Listing;
+	const current =
+		request.providerId === null ? null : await loadRecord(db, { id: request.providerId });
+	const base = current ? baseOf(request, current) : null;
+	return {
+		id: request.id,
+		kind: request.providerId === null ? 'new' : 'update',
+		status: request.status,
+		listing,
+		message: request.message,
+		contactName: request.contactName,
+		contactEmail: request.contactEmail,
+		createdAt: request.createdAt,
+		decisionReason: request.decisionReason,
+		decidedAt: request.decidedAt,
+		decidedBy: row.decidedBy,
+		current,
+		base,
+		// Once decided, the listing has moved on from the request: there is nothing left to merge.
+		merge:
+			current && request.status === 'pending' ? mergePlan(base, listing, current.listing) : null,
+		located: locate(listing),
+		suggestedSlug: current?.slug ?? (await uniqueSlug(db, `${listing.name}-${listing.city}`))
+	};
+}
+
+type Undecidable = { ok: false; code: 'not_found' | 'not_pending'; message: string };
+
+/** The request, locked for this transaction, while it is still pending. */
+async function lockPending(
+	tx: Database,
+	requestId: number
+): Promise<{ ok: true; request: typeof listingRequests.$inferSelect } | Undecidable> {
+	const [request] = await tx
+		.select()
+		.from(listingRequests)
+		.where(eq(listingRequests.id, requestId))
+		.for('update');
+	if (!request) return { ok: false, code: 'not_found', message: 'That request does not exist.' };
+	if (request.status !== 'pending') {
+		return {
+			ok: false,
+			code: 'not_pending',
+			message: `That request was already ${request.status}.`
+		};
+	}
+	return { ok: true, request };
+}
+
+export type DecisionResult =
+	{ ok: true; providerId: number; slug: string } | Undecidable | Invalid | Stale;
+
+export interface Approval {
+	slug?: string;
+	lat?: number;
+	lng?: number;
+	reason?: string;
+	/** Updates: the provider's version the moderator reviewed. A newer one refuses the approval. */
+	version?: number;
+	/** Updates: for each field both the provider and someone else changed, the value to keep. */
+	choices?: Partial<Record<string, MergeChoice>>;
+	/** Updates of a listing not on the site: put it back on (true) or leave its status (false). */
+	publish?: boolean;
+}
+
+export const CHOOSE_VALUE = 'Choose which value the listing keeps.';
+export const CHOOSE_PUBLISH =
+	'The listing is not on the site now: choose whether approving puts it back on.';
+
+/**
+ * Approves a pending request: creates the provider (new), published and verified now; or applies
+ * an update to the provider as it is now — only the fields the provider changed, and for each
+ * field someone else changed too, the moderator's explicit choice. One transaction, under the
+ * provider's row lock, with its audit entries.
+ */
+export async function approveRequest(
+	db: Database,
+	requestId: number,
+	actor: { id: number },
+	adjust: Approval = {}
+): Promise<DecisionResult> {
+	let attempted: string | undefined;
+	const result = await claimingSlug(
+		() => attempted,
+		() =>
+			db.transaction(async (tx): Promise<DecisionResult> => {
+				const locked = await lockPending(tx, requestId);
+				if (!locked.ok) return locked;
+				const { request } = locked;
+				const requested = request.payload as Listing;
+				const existing =
+					request.providerId !== null && (await lockProvider(tx, request.providerId))
+						? await loadRecord(tx, { id: request.providerId })
+						: null;
+				if (existing && adjust.version !== undefined && adjust.version !== existing.version) {
+					return staleSince(existing.version, existing.updatedAt);
+				}
+
+				let listing = requested;
+				let applied: ListingFieldKey[] = [];
+				let kept: ListingFieldKey[] = [];
+				if (existing) {
+					const plan = mergePlan(baseOf(request, existing), requested, existing.listing);
+					const merged = resolveMerge(plan, existing.listing, requested, adjust.choices ?? {});
+					const fields: Record<string, string> = {};
+					for (const key of merged.missing) fields[`choice.${key}`] = CHOOSE_VALUE;
+					if (existing.status !== 'published' && adjust.publish === undefined) {
+						fields.publish = CHOOSE_PUBLISH;
+					}
+					if (Object.keys(fields).length) return { ok: false, code: 'invalid', fields };
+					const checked = recheckListing(merged.listing);
+					if (!checked.success) {
+						return {
+							ok: false,
+							code: 'invalid',
+							fields: {
+								form: `Together, these choices break a listing rule: ${[...new Set(checked.error.issues.map((i) => i.message))].join(' ')} Choose differently, or approve and then edit the listing.`
+							}
+						};
+					}
+					listing = checked.data;
+					applied = plan
+						.filter(
+							(f) =>
+								f.outcome === 'take' ||
+								(f.outcome === 'choose' && adjust.choices?.[f.key] === 'requested')
+						)
+						.map((f) => f.key);
+					kept = plan
+						.filter((f) => f.outcome === 'choose' && adjust.choices?.[f.key] === 'current')
+						.map((f) => f.key);
+				}
+
+				let point: { lat: number; lng: number };
+				if (adjust.lat !== undefined && adjust.lng !== undefined) {
+					point = { lat: adjust.lat, lng: adjust.lng };
+				} else if (
+					existing &&
+					existing.listing.zip === listing.zip &&
+					existing.listing.state === listing.state
+				) {
+					point = { lat: existing.lat, lng: existing.lng };
+				} else {
+					const located = locate(listing);
+					if (!located.ok) return { ok: false, code: 'invalid', fields: { lat: located.message } };
+					point = located;
+				}
+				const slug =
+					adjust.slug ??
+					existing?.slug ??
+					(await uniqueSlug(tx, `${requested.name}-${requested.city}`));
+				attempted = slug;
+				const holder = await slugHolder(tx, slug, existing?.id);
+				if (holder)
+					return { ok: false, code: 'invalid', fields: { slug: slugInUse(slug, holder) } };
+				const now = new Date();
+				const placement: Placement = {
+					slug,
+					...point,
+					status:
+						!existing || existing.status === 'published' || adjust.publish
+							? 'published'
+							: existing.status,
+					lastVerifiedAt: now
+				};
+				const providerId = await writeListing(tx, listing, placement, existing?.id);
+				await tx
+					.update(listingRequests)
+					.set({
+						status: 'approved',
+						providerId,
+						decidedBy: actor.id,
+						decidedAt: now,
+						decisionReason: adjust.reason ?? null
+					})
+					.where(eq(listingRequests.id, requestId));
+				await audit.record(tx, {
+					actorId: actor.id,
+					action: 'request.approve',
+					entityType: 'listing_request',
+					entityId: requestId,
+					before: { status: 'pending' },
+					after: existing
+						? { status: 'approved', applied, kept }
+						: { status: 'approved', listing: slug },
+					reason: adjust.reason
+				});
+				await audit.record(tx, {
+					actorId: actor.id,
+					action: existing ? 'provider.update' : 'provider.create',
+					entityType: 'provider',
+					entityId: providerId,
+					before: existing ? auditView(existing) : null,
+					after: auditView({ ...placement, listing }),
+					reason: `From listing request #${requestId}`
+				});
+				return { ok: true, providerId, slug };
+			})
+	);
+	if (result.ok) providersChanged();
+	return result;
+}
+
+export async function rejectRequest(
+	db: Database,
+	requestId: number,
+	reason: string,
+	actor: { id: number }
+): Promise<{ ok: true } | Undecidable> {
+	return db.transaction(async (tx) => {
+		const locked = await lockPending(tx, requestId);
+		if (!locked.ok) return locked;
+		await tx
+			.update(listingRequests)
+			.set({
+				status: 'rejected',
+				decidedBy: actor.id,
+				decidedAt: new Date(),
+				decisionReason: reason
+			})
+			.where(eq(listingRequests.id, requestId));
+		await audit.record(tx, {
+			actorId: actor.id,
+			action: 'request.reject',
+			entityType: 'listing_request',
+			entityId: requestId,
+			before: { status: 'pending' },
+			after: { status: 'rejected' },
+			reason
+		});
+		return { ok: true };
+	});
+}
+
+/** Recent decisions, for the queue's "recently decided" list. */
+export async function recentDecisions(db: Database, limit = 20) {
+	return db
+		.select({
+			id: listingRequests.id,
+			status: listingRequests.status,
+			payload: listingRequests.payload,
+			decidedAt: listingRequests.decidedAt,
+			decisionReason: listingRequests.decisionReason,
+			providerSlug: providers.slug
+		})
+		.from(listingRequests)
+		.leftJoin(providers, eq(providers.id, listingRequests.providerId))
+		.where(ne(listingRequests.status, 'pending'))
+		.orderBy(desc(listingRequests.decidedAt))
+		.limit(limit);
+}
+
+/** Days a decided request keeps the requester's name, email and message (for follow-up questions). */
+export const CONTACT_RETENTION_DAYS = 90;
+
+/** Erases the private contact details and message of requests decided more than 90 days ago. */
+export async function eraseOldContacts(db: Database, now = new Date()): Promise<number> {
+	const cutoff = new Date(now.getTime() - CONTACT_RETENTION_DAYS * 86_400_000);
+	const erased = await db
+		.update(listingRequests)
+		.set({ contactName: '', contactEmail: '', message: null })
+		.where(
+			and(
+				ne(listingRequests.status, 'pending'),
+				lt(listingRequests.decidedAt, cutoff),
+				or(ne(listingRequests.contactEmail, ''), sql`${listingRequests.message} is not null`)
+			)
+		)
+		.returning({ id: listingRequests.id });
+	return erased.length;
+}
