@@ -35,6 +35,8 @@ const FIXTURES: ProviderFixture[] = [
 		acceptsInsurance: true,
 		insuranceNotes: '=Spravato with most plans',
 		offersPsychotherapy: true,
+		acceptingNewPatients: 'yes',
+		acceptingConfirmedOn: '2026-11-20',
 		lastVerifiedAt: verified,
 		routes: [
 			{ code: 'iv', priceMin: 400, priceMax: 650, seriesPrice: 2100, notes: 'Six over two weeks' },

@@ -15,6 +15,8 @@ const provider: ProviderSummary = {
 	lng: -97.74,
 	offersPsychotherapy: false,
 	acceptsInsurance: false,
+	acceptingNewPatients: 'unknown',
+	acceptingConfirmedOn: null,
 	isDemo: false,
 	routes: [
 		{ code: 'iv', priceMin: 400, priceMax: 650 },

@@ -24,6 +24,7 @@ const listing = (over: Partial<Listing> = {}): Listing => ({
 	acceptsInsurance: false,
 	insuranceNotes: undefined,
 	offersPsychotherapy: false,
+	acceptingNewPatients: 'unknown',
 	telehealthStates: [],
 	conditions: ['trd'],
 	...over

@@ -1,6 +1,7 @@
 import { conditionLabel } from './conditions';
 import { kindLabel } from './kinds';
 import { formatPriceRange, formatUsd } from './money';
+import { formatDay, NEW_PATIENTS } from './new-patients';
 import type { Listing, RouteOffer } from './provider';
 import { ROUTE_CODES, ROUTES, type RouteCode } from './routes';
 
@@ -12,7 +13,19 @@ import { ROUTE_CODES, ROUTES, type RouteCode } from './routes';
 
 /** How a value is written and read back in each shape. */
 export type FieldType =
-	'text' | 'usd' | 'yesNo' | 'kinds' | 'state' | 'states' | 'conditions' | 'routes';
+	| 'text'
+	| 'usd'
+	| 'yesNo'
+	| 'choice'
+	| 'date'
+	| 'kinds'
+	| 'state'
+	| 'states'
+	| 'conditions'
+	| 'routes';
+
+/** The answers a `choice` field takes: codes in files and the API, labels for people. */
+export type Choices = readonly { code: string; label: string }[];
 
 export interface ListingField {
 	key: keyof Listing;
@@ -24,6 +37,8 @@ export interface ListingField {
 	freeText?: boolean;
 	/** Shown on cards and in list entries of the API, not only on the profile. */
 	summary?: boolean;
+	/** For `choice` fields. */
+	choices?: Choices;
 }
 
 /** In the order forms, review pages and files show them. */
@@ -59,6 +74,21 @@ export const LISTING_FIELDS = [
 		label: 'Psychotherapy / integration',
 		csv: 'offers_psychotherapy',
 		type: 'yesNo',
+		summary: true
+	},
+	{
+		key: 'acceptingNewPatients',
+		label: 'Accepting new patients',
+		csv: 'accepting_new_patients',
+		type: 'choice',
+		choices: NEW_PATIENTS,
+		summary: true
+	},
+	{
+		key: 'acceptingConfirmedOn',
+		label: 'New patients: confirmed on',
+		csv: 'accepting_confirmed_on',
+		type: 'date',
 		summary: true
 	},
 	{
@@ -152,12 +182,16 @@ export interface ListingLine {
 
 const NONE = '—';
 
-function lineValue(type: FieldType, value: Value): string {
+function lineValue({ type, choices }: ListingField, value: Value): string {
 	switch (type) {
 		case 'usd':
 			return value === undefined ? NONE : formatUsd(value as number);
 		case 'yesNo':
 			return value ? 'Yes' : 'No';
+		case 'choice':
+			return choices?.find((c) => c.code === value)?.label ?? NONE;
+		case 'date':
+			return value ? formatDay(value as string) : NONE;
 		case 'kinds':
 			return list(value)
 				.map((k) => kindLabel(k as Listing['kinds'][number]))
@@ -195,7 +229,7 @@ export function listingLines(listing: Listing): ListingLine[] {
 					label: r.label,
 					value: offerLine(offerOf(listing, r.code))
 				}))
-			: [{ key: f.key, label: f.label, value: lineValue(f.type, listing[f.key]) }]
+			: [{ key: f.key, label: f.label, value: lineValue(f, listing[f.key]) }]
 	);
 }
 

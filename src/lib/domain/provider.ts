@@ -2,6 +2,7 @@ import type { ConditionCode } from './conditions';
 import type { FeedbackBrief, FeedbackSummary } from './feedback';
 import type { SummaryKey } from './provider-fields';
 import type { ProviderKind, ProviderStatus } from './kinds';
+import type { NewPatients } from './new-patients';
 import type { RouteCode } from './routes';
 import type { StateCode } from './states';
 
@@ -42,6 +43,9 @@ export interface Listing {
 	insuranceNotes?: string;
 	/** Psychotherapy or integration sessions alongside the medicine. */
 	offersPsychotherapy: boolean;
+	acceptingNewPatients: NewPatients;
+	/** `YYYY-MM-DD`: when the answer was last given; absent exactly when it is `unknown`. */
+	acceptingConfirmedOn?: string;
 	/** Sorted; only telehealth providers have any. */
 	telehealthStates: StateCode[];
 	/** In CONDITIONS order. */

@@ -9,6 +9,7 @@ export interface SummaryFilters {
 	kind?: ProviderKind;
 	telehealth?: boolean;
 	psychotherapy?: boolean;
+	accepting?: true;
 }
 
 /**
@@ -52,6 +53,7 @@ function offerPhrase(f: SummaryFilters): string {
 		...(f.psychotherapy === true ? ['psychotherapy / integration'] : [])
 	];
 	const parts: string[] = [];
+	if (f.accepting) parts.push('accepting new patients');
 	if (offered.length) parts.push(`offering ${offered.join(' and ')}`);
 	if (f.psychotherapy === false) parts.push('without psychotherapy / integration');
 	return parts.join(', ');

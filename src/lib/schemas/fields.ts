@@ -96,6 +96,50 @@ export const checkbox = z.preprocess(
 	z.boolean({ error: 'Answer yes or no.' })
 );
 
+/** One of a few codes, given as its code in any case; blank (or missing) means `fallback`. */
+export function choice<T extends string>(
+	codes: readonly [T, ...T[]],
+	fallback: T,
+	message: string
+) {
+	return z.preprocess(
+		(value) => {
+			const v = blankToUndefined(value);
+			return v === undefined ? fallback : typeof v === 'string' ? v.trim().toLowerCase() : v;
+		},
+		z.enum(codes, { error: message })
+	);
+}
+
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A past or present day as `YYYY-MM-DD` (a date input's value); blank means not given. */
+export function pastDay(what: string) {
+	const format = `Enter ${what} as a date, e.g. 2026-11-30.`;
+	return z.preprocess(
+		blankToUndefined,
+		z
+			.string({ error: format })
+			.trim()
+			.refine((value) => {
+				const m = ISO_DAY.exec(value);
+				if (!m) return false;
+				const day = new Date(`${value}T00:00:00Z`);
+				return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(value);
+			}, format)
+			.refine(
+				(value) => value >= '2000-01-01',
+				`${what[0]?.toUpperCase()}${what.slice(1)} must be after 2000.`
+			)
+			// A day ahead of UTC is still today somewhere in the United States' time zones, never more.
+			.refine(
+				(value) => value <= new Date(Date.now() + 86_400_000).toISOString().slice(0, 10),
+				`${what[0]?.toUpperCase()}${what.slice(1)} cannot be in the future.`
+			)
+			.optional()
+	);
+}
+
 /** A must-tick box: true or the message. */
 export function mustTick(message: string) {
 	return z.preprocess(

@@ -95,6 +95,14 @@ const baseFilters = z.object({
 		.optional(),
 	telehealth: yesNo('Telehealth').optional(),
 	psychotherapy: yesNo('Psychotherapy / integration').optional(),
+	/** Only providers who last said they accept new patients (with the day they said it). */
+	accepting: z
+		.string()
+		.trim()
+		.toLowerCase()
+		.pipe(z.enum(['yes'], { error: () => 'accepting must be “yes” or left out.' }))
+		.transform(() => true as const)
+		.optional(),
 	sort: z
 		.string()
 		.trim()
@@ -154,5 +162,5 @@ export type NearbyFilters = z.output<typeof nearbyFiltersSchema>;
 
 /** /states/<code>: the state comes from the path; each group pages on its own. */
 export const statePageSchema = providerFiltersSchema
-	.pick({ route: true, kind: true, psychotherapy: true, page: true, sort: true })
+	.pick({ route: true, kind: true, psychotherapy: true, accepting: true, page: true, sort: true })
 	.extend({ tpage: wholeNumber('Telehealth page', 1, 100_000).default(1) });

@@ -49,6 +49,7 @@ describe('listingSchema', () => {
 			routes: [{ code: 'iv' }],
 			acceptsInsurance: false,
 			offersPsychotherapy: false,
+			acceptingNewPatients: 'unknown',
 			telehealthStates: [],
 			conditions: []
 		});

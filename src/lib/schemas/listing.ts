@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CONDITION_CODES } from '../domain/conditions';
 import { PROVIDER_KIND_CODES } from '../domain/kinds';
+import { NEW_PATIENTS_CODES, settleNewPatients } from '../domain/new-patients';
 import type { Listing } from '../domain/provider';
 import { listingToFlat } from '../domain/provider-fields';
 import { ROUTE_CODES, ROUTES, type RouteCode } from '../domain/routes';
@@ -9,11 +10,13 @@ import { STATE_CODES } from '../domain/states';
 import {
 	blankToUndefined,
 	checkbox,
+	choice,
 	codeList,
 	dollars,
 	idempotencyKey,
 	mustTick,
 	optionalText,
+	pastDay,
 	requiredText
 } from './fields';
 
@@ -116,42 +119,49 @@ const routeOffers = z
 	)
 	.refine((list) => list.length > 0, 'Choose at least one treatment you offer.');
 
-export const listingSchema = z
-	.object({
-		name: requiredText(200, 'Enter the name of the practice.', 'the name'),
-		kinds: codeList(PROVIDER_KIND_CODES, 'Choose kinds of practice from the list.').refine(
-			(list) => list.length > 0,
-			'Choose at least one kind of practice.'
-		),
-		description: z.preprocess(
-			(value) => value ?? '',
-			optionalText(DESCRIPTION_MAX, 'the description').transform((v) => v ?? '')
-		),
-		street: optionalText(200, 'the street address'),
-		city: requiredText(100, 'Enter the city.', 'the city'),
-		state: z.preprocess(
-			(value) => (typeof value === 'string' ? value.trim().toUpperCase() : value),
-			z.enum(STATE_CODES, { error: 'Choose the state.' })
-		),
-		zip: z
-			.string({ error: 'Enter the 5-digit ZIP code.' })
-			.trim()
-			.regex(/^\d{5}(-\d{4})?$/, 'Enter the 5-digit ZIP code, e.g. 78701.')
-			.transform((zip) => zip.slice(0, 5)),
-		phone,
-		website,
-		email: z.preprocess(
-			blankToUndefined,
-			emailAddress('Enter the email address as text.').optional()
-		),
-		routes: routeOffers,
-		consultFee: dollars('the consultation fee', 100_000),
-		acceptsInsurance: checkbox,
-		insuranceNotes: optionalText(500, 'the insurance notes'),
-		offersPsychotherapy: checkbox,
-		telehealthStates: codeList(STATE_CODES, 'Choose states from the list.'),
-		conditions: codeList(CONDITION_CODES, 'Choose conditions from the list.')
-	})
+const listingFields = z.object({
+	name: requiredText(200, 'Enter the name of the practice.', 'the name'),
+	kinds: codeList(PROVIDER_KIND_CODES, 'Choose kinds of practice from the list.').refine(
+		(list) => list.length > 0,
+		'Choose at least one kind of practice.'
+	),
+	description: z.preprocess(
+		(value) => value ?? '',
+		optionalText(DESCRIPTION_MAX, 'the description').transform((v) => v ?? '')
+	),
+	street: optionalText(200, 'the street address'),
+	city: requiredText(100, 'Enter the city.', 'the city'),
+	state: z.preprocess(
+		(value) => (typeof value === 'string' ? value.trim().toUpperCase() : value),
+		z.enum(STATE_CODES, { error: 'Choose the state.' })
+	),
+	zip: z
+		.string({ error: 'Enter the 5-digit ZIP code.' })
+		.trim()
+		.regex(/^\d{5}(-\d{4})?$/, 'Enter the 5-digit ZIP code, e.g. 78701.')
+		.transform((zip) => zip.slice(0, 5)),
+	phone,
+	website,
+	email: z.preprocess(
+		blankToUndefined,
+		emailAddress('Enter the email address as text.').optional()
+	),
+	routes: routeOffers,
+	consultFee: dollars('the consultation fee', 100_000),
+	acceptsInsurance: checkbox,
+	insuranceNotes: optionalText(500, 'the insurance notes'),
+	offersPsychotherapy: checkbox,
+	acceptingNewPatients: choice(
+		NEW_PATIENTS_CODES,
+		'unknown',
+		'Choose whether you accept new patients: yes, no or not saying.'
+	),
+	acceptingConfirmedOn: pastDay('the day new patients were last confirmed'),
+	telehealthStates: codeList(STATE_CODES, 'Choose states from the list.'),
+	conditions: codeList(CONDITION_CODES, 'Choose conditions from the list.')
+});
+
+export const listingSchema = listingFields
 	.superRefine((l, ctx) => {
 		const telehealth = l.kinds.includes('telehealth');
 		if (telehealth && l.telehealthStates.length === 0) {
@@ -175,7 +185,15 @@ export const listingSchema = z
 				message: 'A Spravato center offers Spravato: tick it under treatments.'
 			});
 		}
-	});
+		if (l.acceptingNewPatients === 'unknown' && l.acceptingConfirmedOn !== undefined) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['acceptingConfirmedOn'],
+				message: 'Say whether you accept new patients, or clear this date.'
+			});
+		}
+	})
+	.transform((l) => settleNewPatients(l));
 
 export type { Listing };
 export { listingToFlat };
@@ -267,7 +285,7 @@ export const adminListingSchema = z.object({
 export type AdminListingInput = z.output<typeof adminListingSchema>;
 
 const REPEATED = new Set(['kinds', 'telehealthStates', 'conditions']);
-const LISTING_KEYS = new Set(Object.keys(listingSchema.shape));
+const LISTING_KEYS = new Set(Object.keys(listingFields.shape));
 
 /**
  * A FormData as flat values (for re-showing the form) and as the nested object the schemas

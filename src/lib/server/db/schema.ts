@@ -4,6 +4,7 @@ import {
 	customType,
 	boolean,
 	check,
+	date,
 	doublePrecision,
 	index,
 	integer,
@@ -19,6 +20,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { CONDITION_CODES, type ConditionCode } from '../../domain/conditions';
 import { PROVIDER_KIND_CODES, PROVIDER_STATUSES, type ProviderKind } from '../../domain/kinds';
+import { NEW_PATIENTS_CODES, type NewPatients } from '../../domain/new-patients';
 import { ROUTE_CODES, type RouteCode } from '../../domain/routes';
 import { STATE_CODES, type StateCode } from '../../domain/states';
 
@@ -66,6 +68,12 @@ export const providers = pgTable(
 		insuranceNotes: text('insurance_notes'),
 		/** Psychotherapy or integration sessions alongside the medicine. */
 		offersPsychotherapy: boolean('offers_psychotherapy').notNull().default(false),
+		acceptingNewPatients: text('accepting_new_patients')
+			.notNull()
+			.default('unknown')
+			.$type<NewPatients>(),
+		/** The day the provider (or a moderator) last said yes or no; null while it is not known. */
+		acceptingConfirmedOn: date('accepting_confirmed_on', { mode: 'string' }),
 		status: providerStatus('status').notNull().default('pending'),
 		/** Demo rows are labelled in the UI and can be removed in one statement. */
 		isDemo: boolean('is_demo').notNull().default(false),
@@ -94,7 +102,12 @@ export const providers = pgTable(
 		),
 		check('providers_lat_check', sql`${t.lat} between -90 and 90`),
 		check('providers_lng_check', sql`${t.lng} between -180 and 180`),
-		check('providers_consult_fee_check', within(t.consultFee, 0, 100_000))
+		check('providers_consult_fee_check', within(t.consultFee, 0, 100_000)),
+		check('providers_accepting_check', oneOf(t.acceptingNewPatients, NEW_PATIENTS_CODES)),
+		check(
+			'providers_accepting_confirmed_check',
+			sql`(${t.acceptingNewPatients} = 'unknown') = (${t.acceptingConfirmedOn} is null)`
+		)
 	]
 );
 

@@ -124,6 +124,7 @@ function filterConditions(db: Database, f: Omit<ProviderFilters, 'page' | 'pageS
 	);
 	if (f.kind) where.push(sql`${providers.kinds} @> array[${f.kind}]::text[]`);
 	if (f.psychotherapy !== undefined) where.push(eq(providers.offersPsychotherapy, f.psychotherapy));
+	if (f.accepting) where.push(eq(providers.acceptingNewPatients, 'yes'));
 	return where;
 }
 

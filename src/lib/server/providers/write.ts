@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { ProviderStatus } from '../../domain/kinds';
+import { isoToday, settleNewPatients } from '../../domain/new-patients';
 import type { Listing, Placement, ProviderRecord } from '../../domain/provider';
 import { OFFER_FIELDS } from '../../domain/provider-fields';
 import * as audit from '../audit';
@@ -29,7 +30,8 @@ export interface NewPlacement extends Placement {
 	isDemo?: boolean;
 }
 
-function columnValues(listing: Listing, placement: Placement, now: Date) {
+function columnValues(given: Listing, placement: Placement, now: Date) {
+	const listing = settleNewPatients(given, isoToday(now));
 	const values: Record<string, unknown> = {
 		slug: placement.slug,
 		lat: placement.lat,
