@@ -350,6 +350,8 @@ describeEachDatabase('providers', (ctx) => {
 				lat: 39.8,
 				lng: -98.6,
 				offersPsychotherapy: false,
+				acceptingNewPatients: 'unknown',
+				acceptingConfirmedOn: null,
 				acceptsInsurance: false,
 				isDemo: false,
 				routes: [
@@ -398,6 +400,8 @@ describeEachDatabase('providers', (ctx) => {
 				acceptsInsurance: false,
 				insuranceNotes: null,
 				offersPsychotherapy: false,
+				acceptingNewPatients: 'unknown',
+				acceptingConfirmedOn: null,
 				isDemo: false,
 				lastVerifiedAt: verifiedAt,
 				routes: [
