@@ -99,9 +99,10 @@ const LIKED: Stars[] = [
 // 5, a mean of 2.5, "Partially Effective".
 
 describeEachDatabase('feedback recompute', (ctx) => {
-	const ids: Record<string, number> = {};
+	const names = ['One Five', 'Liked', 'Current', 'Unrated', 'Orphan Summary'] as const;
+	const ids = {} as Record<(typeof names)[number], number>;
 	beforeAll(async () => {
-		for (const name of ['One Five', 'Liked', 'Current', 'Unrated', 'Orphan Summary'])
+		for (const name of names)
 			ids[name] = await insertProvider(ctx.db, {
 				name: `${name} Clinic`,
 				kinds: ['clinic'],
@@ -131,7 +132,7 @@ describeEachDatabase('feedback recompute', (ctx) => {
 		const current = await stored(ctx.db, ids.Current);
 		expect(await recomputeStale(ctx.db, { batchSize: 1 })).toBe(2);
 
-		for (const name of ['One Five', 'Liked']) {
+		for (const name of ['One Five', 'Liked'] as const) {
 			const row = await stored(ctx.db, ids[name]);
 			const expected = summarize(await publishedFacts(ctx.db, ids[name]));
 			expect(row?.summary, name).toEqual(expected);
