@@ -95,6 +95,16 @@ export async function selectRows<T>(db: Database, query: SQL): Promise<T[]> {
 	return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
+/**
+ * The one row a statement always returns (INSERT … RETURNING, UPDATE … RETURNING of a row just
+ * read, an aggregate without GROUP BY); throws if it returned none.
+ */
+export function oneRow<T>(rows: readonly T[]): T {
+	const [row] = rows;
+	if (row === undefined) throw new Error('The statement returned no row.');
+	return row;
+}
+
 export async function ping(db: Database): Promise<boolean> {
 	try {
 		await db.execute(sql`select 1`);
