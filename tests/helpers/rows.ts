@@ -17,12 +17,6 @@ export function at<T>(items: readonly T[], index: number, what = 'an item'): T {
 	return item;
 }
 
-/** The only item; throws when there are none or several. */
-export function one<T>(items: readonly T[], what = 'one row'): T {
-	if (items.length !== 1) throw new Error(`Expected ${what}, got ${items.length}.`);
-	return items[0] as T;
-}
-
 /**
  * For a destructuring default: `const [row = missing('the new provider')] = await db.insert(…)`
  * throws a clear error when the query returned nothing.
