@@ -31,9 +31,19 @@ const DATA_DIR = resolve('test-results/bench-data');
 
 const zips = usZipEntries();
 
+/** The item at `index`; the benchmark's lists are never shorter than its indexes. */
+function nth<T>(items: readonly T[], index: number): T {
+	const item = items[index];
+	if (item === undefined) throw new Error(`No item ${index} in a list of ${items.length}`);
+	return item;
+}
+
+/** A random item, `r` in [0, 1). */
+const randomOf = <T>(items: readonly T[], r: number) => nth(items, Math.floor(r * items.length));
+
 async function generate(db: Database) {
 	const rand = prng(7);
-	const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+	const pick = <T>(xs: readonly T[]) => randomOf(xs, rand());
 	const started = performance.now();
 	const BATCH = 2000;
 	for (let offset = 0; offset < N; offset += BATCH) {
@@ -78,15 +88,18 @@ async function generate(db: Database) {
 		}
 		await db.transaction(async (tx) => {
 			const ids = await tx.insert(providers).values(rows).returning({ id: providers.id });
-			await tx
-				.insert(providerRoutes)
-				.values(
-					ids.flatMap(({ id }, k) =>
-						meta[k].routes.map((route) => ({ providerId: id, route, priceMin: 300, priceMax: 600 }))
-					)
-				);
+			await tx.insert(providerRoutes).values(
+				ids.flatMap(({ id }, k) =>
+					nth(meta, k).routes.map((route) => ({
+						providerId: id,
+						route,
+						priceMin: 300,
+						priceMax: 600
+					}))
+				)
+			);
 			const licences = ids.flatMap(({ id }, k) =>
-				meta[k].licensed.map((state) => ({ providerId: id, state }))
+				nth(meta, k).licensed.map((state) => ({ providerId: id, state }))
 			);
 			if (licences.length) await tx.insert(providerTelehealthStates).values(licences);
 		});
@@ -97,7 +110,7 @@ async function generate(db: Database) {
 
 function percentile(values: number[], p: number) {
 	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+	return nth(sorted, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1));
 }
 
 async function benchNear(db: Database) {
@@ -106,7 +119,7 @@ async function benchNear(db: Database) {
 	const filters = { page: 1, pageSize: 20 };
 	// Warm-up: plans, caches, the WASM JIT.
 	for (let i = 0; i < 20; i++) {
-		const z = zips[Math.floor(rand() * zips.length)];
+		const z = randomOf(zips, rand());
 		await searchNear(db, filters, { lat: z.latitude, lng: z.longitude, radiusMiles: 50 });
 	}
 	const whole: number[] = [];
@@ -114,8 +127,8 @@ async function benchNear(db: Database) {
 	const counted: number[] = [];
 	let results = 0;
 	for (let i = 0; i < QUERIES; i++) {
-		const z = zips[Math.floor(rand() * zips.length)];
-		const near = { lat: z.latitude, lng: z.longitude, radiusMiles: radii[i % radii.length] };
+		const z = randomOf(zips, rand());
+		const near = { lat: z.latitude, lng: z.longitude, radiusMiles: nth(radii, i % radii.length) };
 		let t = performance.now();
 		await nearPage(db, filters, near);
 		page.push(performance.now() - t);
@@ -164,7 +177,7 @@ async function benchMap(db: Database) {
 		let maxBytes = 0;
 		let maxFeatures = 0;
 		for (let i = 0; i < 40; i++) {
-			const z = zips[Math.floor(rand() * zips.length)];
+			const z = randomOf(zips, rand());
 			const fc = await map.clusters(db, {}, viewport(z.latitude, z.longitude, zoom), zoom);
 			maxBytes = Math.max(maxBytes, Buffer.byteLength(JSON.stringify(fc)));
 			maxFeatures = Math.max(maxFeatures, fc.features.length);
@@ -228,7 +241,7 @@ async function benchBrowser() {
 		// The first run warms the server's cluster index; report the rest.
 		const warm = runs.slice(1);
 		return {
-			cold: runs[0],
+			cold: nth(runs, 0),
 			median: percentile(
 				warm.map((r) => r.mapMs),
 				50

@@ -1,36 +1,26 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { SESSION_COOKIE, userForToken } from '$lib/server/auth';
-import { appDatabase, closeAppDatabase, usesEmbeddedDatabase } from '$lib/server/db/app';
 import { apiError } from '$lib/server/http';
 import { refusal, refusedOrigin } from '$lib/server/same-origin';
+import * as startup from '$lib/server/startup';
 
 const isApi = (pathname: string) => pathname.startsWith('/api/') || pathname === '/healthz';
 
-/**
- * At start: open the database (migrations, demo data, first admin). The embedded database must
- * open — it is a directory only this process may hold — so a failure stops the server with its
- * reason. PostgreSQL may be down at start; requests answer 503 until it is reachable.
- */
+/** Start-up and shutdown live in $lib/server/startup; adapter-node emits `sveltekit:shutdown`. */
 export const init: ServerInit = async () => {
 	process.once('sveltekit:shutdown', () => {
-		closeAppDatabase().catch((err: unknown) => {
+		startup.stop().catch((err: unknown) => {
 			console.error('Closing the database failed:', err instanceof Error ? err.message : err);
 		});
 	});
-	if (usesEmbeddedDatabase()) {
-		await appDatabase();
-	} else {
-		appDatabase().catch((err: unknown) => {
-			console.error('Database unavailable at start:', err instanceof Error ? err.message : err);
-		});
-	}
+	await startup.start();
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
 	const from = refusedOrigin(event.request, event.url.origin);
 	if (from !== null) return await refusal(event.request, from, event.url.origin);
 	try {
-		const handle = await appDatabase();
+		const handle = await startup.database();
 		event.locals.db = handle.db;
 		event.locals.dbKind = handle.kind;
 	} catch (err) {

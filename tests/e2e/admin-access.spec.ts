@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { APIRequestContext, Browser, BrowserContext, Page } from '@playwright/test';
 import ts from 'typescript';
 import { expect, keepOffline, test } from './fixtures';
+import { missing } from '../helpers/rows';
 
 const ADMIN = { email: 'e2e-admin@example.org', password: 'e2e admin password long enough' };
 const MODERATOR_PASSWORD = 'moderator password long enough';
@@ -343,7 +344,7 @@ test('anonymous visitors are sent to sign-in from every admin page, endpoint and
 	test.slow();
 	const origin = new URL(baseURL!).origin;
 	const stamp = `${Date.now()}`;
-	const [target] = (await api.providers({ state: 'SD', pageSize: 1 })).results;
+	const [target = missing()] = (await api.providers({ state: 'SD', pageSize: 1 })).results;
 	const before = await api.provider(target.slug);
 	const listing = `Anonymous Check Clinic ${stamp}`;
 
@@ -414,7 +415,7 @@ test('a moderator reaches the moderation pages but no admin-only page or action;
 	await createModerator(page, email);
 	const moderatorId = await userId(page, email);
 	const adminId = await userId(page, ADMIN.email);
-	const [target] = (await api.providers({ state: 'SD', pageSize: 1 })).results;
+	const [target = missing()] = (await api.providers({ state: 'SD', pageSize: 1 })).results;
 	const ids: Ids = {
 		provider: await providerId(page, target.name),
 		request: await listingRequest(page.request, origin, `Moderator Check Request ${stamp}`)

@@ -3,6 +3,7 @@ import type { Locator, Page } from '@playwright/test';
 import { violations } from './axe';
 import { dateText, priceText, ROUTE_CODES } from './domain';
 import { expect, test } from './fixtures';
+import { first, missing } from '../helpers/rows';
 
 const ADMIN = { email: 'e2e-admin@example.org', password: 'e2e admin password long enough' };
 
@@ -72,8 +73,7 @@ test('an admin edits, suspends, republishes, verifies and annotates a provider; 
 	const candidates = (await api.allProviders({ state: 'NE', route: 'iv' })).filter(
 		(p) => p.state === 'NE' && !p.kinds.includes('telehealth')
 	);
-	const provider = candidates[0];
-	expect(provider, 'a Nebraska clinic offering IV').toBeDefined();
+	const provider = first(candidates, 'a Nebraska clinic offering IV');
 	const before = await api.provider(provider.slug);
 	const profileUrl = `/providers/${provider.slug}`;
 	const phone = `(402) 555-0${String(Date.now() % 1000).padStart(3, '0')}`;
@@ -199,7 +199,7 @@ test('an admin edits, suspends, republishes, verifies and annotates a provider; 
 		['provider.suspend', 'Listing suspended', reasons.suspend],
 		['provider.publish', 'Listing published', reasons.publish],
 		['provider.verify', 'Listing marked verified', reasons.verify]
-	]) {
+	] as const) {
 		const entry = page.locator(`tr[data-entry][data-action="${action}"]`);
 		await expect(entry, action).toHaveCount(1);
 		await expect(entry, action).toContainText(ADMIN.email);
@@ -346,7 +346,7 @@ test('an admin checks a CSV, sees the problems of a bad one, imports the good on
 	for (const [button, heading, outcome] of [
 		['Check file', 'Check of providers-bad.csv', 'found. Fix the file'],
 		['Import', 'Import of providers-bad.csv', 'found; nothing was imported.']
-	]) {
+	] as const) {
 		await page.getByLabel('CSV file', { exact: true }).setInputFiles(badFile);
 		await page.getByRole('button', { name: button, exact: true }).click();
 		await expect(page.getByRole('heading', { name: heading })).toBeVisible();
@@ -390,7 +390,7 @@ test('an admin checks a CSV, sees the problems of a bad one, imports the good on
 	).toContainText('Pending');
 
 	// Exports: the documented columns, published providers only.
-	const [published] = (await api.providers({ state: 'MT', pageSize: 1 })).results;
+	const [published = missing()] = (await api.providers({ state: 'MT', pageSize: 1 })).results;
 	const csv = await page.request.get('/admin/export/providers.csv');
 	expect(csv.status()).toBe(200);
 	expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8');
@@ -398,7 +398,7 @@ test('an admin checks a CSV, sees the problems of a bad one, imports the good on
 		/^attachment; filename="providers-\d{4}-\d{2}-\d{2}\.csv"$/
 	);
 	const text = (await csv.text()).replace(/^\uFEFF/, '');
-	const [header] = text.split(/\r?\n/, 1);
+	const [header = missing()] = text.split(/\r?\n/, 1);
 	expect(header.split(',')).toEqual(CSV_COLUMNS);
 	expect(text).toContain(`\n${published.slug},`);
 	expect(text).not.toContain('Evergreen At-Home Ketamine');
@@ -407,7 +407,7 @@ test('an admin checks a CSV, sees the problems of a bad one, imports the good on
 	expect(json.status()).toBe(200);
 	const rows = (await json.json()) as Record<string, unknown>[];
 	expect(Array.isArray(rows)).toBe(true);
-	expect(Object.keys(rows[0])).toEqual(CSV_COLUMNS);
+	expect(Object.keys(first(rows))).toEqual(CSV_COLUMNS);
 	expect(rows.map((r) => r.slug)).toContain(published.slug);
 });
 

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { missing } from '../helpers/rows';
 
 const mainPages = [
 	'/',
@@ -42,7 +43,7 @@ test.describe('on every main page', () => {
 		page,
 		api
 	}) => {
-		const [first] = (await api.providers({ pageSize: 1 })).results;
+		const [first = missing()] = (await api.providers({ pageSize: 1 })).results;
 		await check(page, `/providers/${first.slug}`);
 	});
 

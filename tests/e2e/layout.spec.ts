@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { first } from '../helpers/rows';
 
 /**
  * The frame around every page: the crisis line, the header and the demo-data notice must leave
@@ -14,7 +15,7 @@ const DESKTOP = { width: 1280, height: 800 };
 async function aProfile(page: Page): Promise<string> {
 	const response = await page.request.get('/api/providers?pageSize=1');
 	const { results } = (await response.json()) as { results: { slug: string }[] };
-	return `/providers/${results[0].slug}`;
+	return `/providers/${first(results, 'a provider').slug}`;
 }
 
 /** Heights of the crisis line, the header and the demo notice, as laid out now. */
@@ -92,7 +93,7 @@ for (const viewport of [DESKTOP, PHONE]) {
 				['/methodology#cautions', 'cautions'],
 				['/methodology#integrity', 'integrity'],
 				[`${await aProfile(page)}#feedback`, 'feedback-h']
-			]) {
+			] as const) {
 				await page.goto(path);
 				const heading = page.locator(`#${id}`);
 				await expect(heading, path).toBeInViewport({ ratio: 1 });

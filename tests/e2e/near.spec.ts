@@ -2,6 +2,7 @@ import type { Locator, Page, Request } from '@playwright/test';
 import { expect, test, type Api } from './fixtures';
 import { ROUTE_CODES, ROUTE_LABELS, type ApiProviderSummary, type RouteCode } from './domain';
 import { cardNames, cards, leadingNumber, routeLabelsOf } from './pages';
+import { first } from '../helpers/rows';
 
 /** GET /api/providers with a place: the list plus the resolved origin and each distance. */
 interface ApiNearList {
@@ -99,10 +100,12 @@ test.describe('near-you search', () => {
 		// The route most of the nearby providers offer, but not all of them: the filter must drop some.
 		const offering = (code: RouteCode) =>
 			everyone.filter((p) => p.routes.some((r) => r.code === code)).length;
-		const route = ROUTE_CODES.filter((c) => offering(c) > 0 && offering(c) < everyone.length).sort(
-			(a, b) => offering(b) - offering(a)
-		)[0];
-		expect(route, 'a route offered by some nearby providers but not all').toBeDefined();
+		const route = first(
+			ROUTE_CODES.filter((c) => offering(c) > 0 && offering(c) < everyone.length).sort(
+				(a, b) => offering(b) - offering(a)
+			),
+			'a route offered by some nearby providers but not all'
+		);
 		const expected = await near(api, { near: ZIP, radius: 250, route });
 		expect(expected.total).toBe(offering(route));
 

@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { first } from '../helpers/rows';
 
 /**
  * The browser server runs with ORIGIN=http://127.0.0.1:<port> (playwright.config.ts). Reached at
@@ -17,7 +18,7 @@ for (const javaScript of [true, false]) {
 			api
 		}) => {
 			const { results } = await api.providers({ state: 'MT', pageSize: 1 });
-			const slug = results[0].slug;
+			const slug = first(results, 'a Montana provider').slug;
 			const countOf = async () =>
 				(
 					(await (

@@ -30,7 +30,7 @@ export async function routeLabelsOf(card: Locator): Promise<string[]> {
 export function leadingNumber(text: string): number {
 	const match = /^\s*(\d[\d,]*)/.exec(text);
 	if (!match) throw new Error(`No leading number in “${text}”`);
-	return Number(match[1].replaceAll(',', ''));
+	return Number(match[1]!.replaceAll(',', ''));
 }
 
 /** The distinct total printed on a /states/<code> page. */

@@ -2,6 +2,7 @@ import type { Locator, Page } from '@playwright/test';
 import { expect, test, type Api } from './fixtures';
 import type { ApiProviderProfile } from './domain';
 import { cards } from './pages';
+import { missing } from '../helpers/rows';
 
 test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 
@@ -59,7 +60,7 @@ test.describe('on a phone (390×844)', () => {
 	}
 
 	test('a profile does not scroll sideways', async ({ page, api }) => {
-		const [first] = (await api.providers({ pageSize: 1 })).results;
+		const [first = missing()] = (await api.providers({ pageSize: 1 })).results;
 		await page.goto(`/providers/${first.slug}`);
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText(first.name);
 		expect(await sidewaysOverflow(page)).toEqual({ root: 0, body: 0 });

@@ -1,5 +1,6 @@
 import { violations } from './axe';
 import { expect, test } from './fixtures';
+import { first } from '../helpers/rows';
 
 const ADMIN = { email: 'e2e-admin@example.org', password: 'e2e admin password long enough' };
 
@@ -10,7 +11,7 @@ test('a patient reports a problem, and an admin resolves it and marks the listin
 	api
 }) => {
 	const { results } = await api.providers({ state: 'WY', pageSize: 1 });
-	const provider = results[0];
+	const provider = first(results, 'a Wyoming provider');
 	const note = `E2E report ${Date.now()}: the number rings a bakery.`;
 
 	await page.goto(`/providers/${provider.slug}`);

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { at, missing } from '../helpers/rows';
 
 /**
  * No combination of the home page's filter form may end on an error page: every one answers 200
@@ -51,8 +52,9 @@ test('every combination of the filter form answers with the form and a result', 
 	for (const [name, list] of [...Object.entries(withoutPlace), ...Object.entries(withPlace)]) {
 		values[name] = [...new Set([...(values[name] ?? []), ...list])];
 	}
+	const valuesOf = (name: string) => values[name] ?? missing(`the values of ${name}`);
 	// A state other than Texas (the place's state), to meet the place with a different state.
-	values.state = ['', 'TX', 'VT'].filter((s) => s === '' || values.state.includes(s));
+	values.state = ['', 'TX', 'VT'].filter((s) => s === '' || valuesOf('state').includes(s));
 	expect(Object.keys(values).sort()).toEqual([
 		'kind',
 		'psychotherapy',
@@ -72,25 +74,25 @@ test('every combination of the filter form answers with the form and a result', 
 	const queries: { place: string; params: Record<string, string> }[] = [];
 	const placeNames = Object.keys(PLACES);
 	placeNames.forEach((place, p) => {
-		values.telehealth.forEach((telehealth, t) => {
-			const pair = p * values.telehealth.length + t;
-			for (let j = 0; j < values.route.length; j++) {
+		valuesOf('telehealth').forEach((telehealth, t) => {
+			const pair = p * valuesOf('telehealth').length + t;
+			for (let j = 0; j < valuesOf('route').length; j++) {
 				const params: Record<string, string> = { ...PLACES[place], telehealth };
 				others.forEach((name, k) => {
-					const list = values[name];
-					params[name] = name === 'route' ? list[j] : list[(j + pair * (k + 1)) % list.length];
+					const list = valuesOf(name);
+					params[name] = at(list, name === 'route' ? j : (j + pair * (k + 1)) % list.length);
 				});
 				queries.push({ place, params });
 			}
 		});
 	});
 	let row = 0;
-	for (const route of values.route) {
-		for (const kind of values.kind) {
-			const place = placeNames[row % placeNames.length];
+	for (const route of valuesOf('route')) {
+		for (const kind of valuesOf('kind')) {
+			const place = at(placeNames, row % placeNames.length);
 			const params: Record<string, string> = { ...PLACES[place], route, kind };
 			for (const name of ['radius', 'state', 'telehealth', 'psychotherapy', 'sort'] as const) {
-				params[name] = values[name][row % values[name].length];
+				params[name] = at(valuesOf(name), row % valuesOf(name).length);
 			}
 			queries.push({ place, params });
 			row++;
@@ -99,7 +101,7 @@ test('every combination of the filter form answers with the form and a result', 
 
 	// Every value of every control meets every (place, telehealth) pair.
 	for (const place of placeNames) {
-		for (const telehealth of values.telehealth) {
+		for (const telehealth of valuesOf('telehealth')) {
 			const rows = queries.filter((q) => q.place === place && q.params.telehealth === telehealth);
 			for (const name of others) {
 				expect(

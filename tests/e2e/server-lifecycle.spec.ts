@@ -153,6 +153,21 @@ test.describe('the server process', () => {
 		await stopsCleanly(third);
 	});
 
+	test('a bad setting stops it at start, naming the variable and what it allows', async () => {
+		const server = npmStart(checkout('bad-config'), {
+			RATING_LIMIT_PER_HOUR: 'lots',
+			SEED_DEMO: 'no'
+		});
+		const { code } = await server.exit;
+		expect(code).not.toBe(0);
+		expect(server.output()).toContain(
+			'RATING_LIMIT_PER_HOUR must be a whole number of at least 1 (got "lots")'
+		);
+		expect(server.output()).toContain('SEED_DEMO must be "true" or "false" (got "no")');
+		// A message for the operator, not a stack trace.
+		expect(server.output()).not.toMatch(/^\s+at /m);
+	});
+
 	test('a lock left by a process that died is taken over', async () => {
 		const dir = checkout('stale-lock');
 		const crashed = npmStart(dir);

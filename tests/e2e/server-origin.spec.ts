@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { first } from '../helpers/rows';
 
 /**
  * The origin the server believes it has, three ways: started plainly it is http://<Host> (forms
@@ -55,11 +56,10 @@ const REFUSED = 'refused as cross-site';
 
 /** An empty form post to a provider's rate page: the action answers it, or the origin check refuses it. */
 async function post(base: string, headers: Record<string, string>) {
-	const slug = (
-		(await (await fetch(`${base}/api/providers?pageSize=1`)).json()) as {
-			results: { slug: string }[];
-		}
-	).results[0].slug;
+	const { results } = (await (await fetch(`${base}/api/providers?pageSize=1`)).json()) as {
+		results: { slug: string }[];
+	};
+	const slug = first(results, 'a provider').slug;
 	const response = await fetch(`${base}/providers/${slug}/rate`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },

@@ -9,6 +9,7 @@ import {
 	providers,
 	providerTelehealthStates
 } from '$lib/server/db/schema';
+import { missing } from './rows';
 
 export interface RouteFixture {
 	code: RouteCode;
@@ -44,7 +45,7 @@ export function slugFor(name: string): string {
 /** Inserts one provider (published unless `status` says otherwise) and returns its id. */
 export async function insertProvider(db: Database, fixture: ProviderFixture): Promise<number> {
 	const { routes = [], telehealthStates = [], conditions = [], ...row } = fixture;
-	const [{ id }] = await db
+	const [{ id } = missing('the inserted provider')] = await db
 		.insert(providers)
 		.values({
 			slug: slugFor(row.name),

@@ -7,6 +7,7 @@ import { auditLog } from '$lib/server/db/schema';
 import { AUDIT_PAGE_SIZE, auditFilterSchema, SYSTEM_ACTOR } from '$lib/schemas/audit';
 import { parseQuery } from '$lib/schemas/query';
 import { describeEachDatabase } from '../helpers/databases';
+import { missing } from '../helpers/rows';
 
 const PASSWORD = 'correct horse battery staple';
 let n = 0;
@@ -21,9 +22,17 @@ async function person(db: Database, label: string): Promise<SessionUser> {
 
 type Row = typeof auditLog.$inferInsert;
 
-async function insert(db: Database, rows: Row[]): Promise<number[]> {
-	const ids = await db.insert(auditLog).values(rows).returning({ id: auditLog.id });
-	return ids.map((r) => r.id);
+/** The new rows' ids, one per row in order (a tuple as long as `rows`). */
+async function insert<const R extends readonly Row[]>(
+	db: Database,
+	rows: R
+): Promise<{ [K in keyof R]: number }> {
+	const ids = await db
+		.insert(auditLog)
+		.values([...rows])
+		.returning({ id: auditLog.id });
+	if (ids.length !== rows.length) throw new Error(`Inserted ${ids.length} of ${rows.length} rows`);
+	return ids.map((r) => r.id) as { [K in keyof R]: number };
 }
 
 const at = (iso: string) => new Date(iso);
@@ -234,7 +243,7 @@ describeEachDatabase('audit log browser', (ctx) => {
 		expect(seen).toEqual([...ids].reverse());
 		const second = parse(`actor=${dave.id}&page=2`);
 		if (!second.ok) throw new Error(second.problem.message);
-		expect((await listAudit(ctx.db, second.data)).entries[0].id).toBe(seen[50]);
+		expect((await listAudit(ctx.db, second.data)).entries[0]?.id).toBe(seen[50]);
 	});
 
 	it('explains invalid filters instead of failing', () => {
@@ -277,7 +286,7 @@ describeEachDatabase('audit log browser', (ctx) => {
 			{ key: 'a', label: 'a', before: 'b: 1', after: 'b: 2' }
 		]);
 		expect(diff(null, null)).toEqual([]);
-		expect(diff({ long: 'x'.repeat(500) }, {})[0].before.length).toBeLessThanOrEqual(160);
+		expect(diff({ long: 'x'.repeat(500) }, {})[0]?.before.length).toBeLessThanOrEqual(160);
 
 		// A listing edit: prices per treatment, kinds and conditions by name, dates and money.
 		const before = {
@@ -350,7 +359,7 @@ describeEachDatabase('audit log browser', (ctx) => {
 		expect(
 			await refusal(ctx.db.update(auditLog).set({ reason: 'rewritten' }).where(eq(auditLog.id, id)))
 		).toMatch(/append-only/);
-		const [row] = await ctx.db.select().from(auditLog).where(eq(auditLog.id, id));
+		const [row = missing()] = await ctx.db.select().from(auditLog).where(eq(auditLog.id, id));
 		expect(row.reason).toBe('original');
 	});
 });

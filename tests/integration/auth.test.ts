@@ -13,6 +13,7 @@ import { feedbackFor, held, setRatingStatus, submitRating } from '$lib/server/ra
 import { ratingSchema } from '$lib/schemas/rating';
 import { describeEachDatabase } from '../helpers/databases';
 import { insertProvider } from '../helpers/fixtures';
+import { missing } from '../helpers/rows';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -26,7 +27,10 @@ describeEachDatabase('admin accounts and moderation', (ctx) => {
 		expect(
 			await ensureFirstAdmin(ctx.db, { ADMIN_EMAIL: 'other@example.org', ADMIN_PASSWORD: PASSWORD })
 		).toBeNull();
-		const [row] = await ctx.db.select().from(users).where(eq(users.email, 'admin@example.org'));
+		const [row = missing()] = await ctx.db
+			.select()
+			.from(users)
+			.where(eq(users.email, 'admin@example.org'));
 		expect(row.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
 		expect(row.passwordHash).not.toContain(PASSWORD);
 		await expect(
@@ -49,8 +53,8 @@ describeEachDatabase('admin accounts and moderation', (ctx) => {
 		expect(ok.user).toMatchObject({ email: 'mod@example.org', role: 'moderator' });
 		const stored = await ctx.db.select().from(sessions).where(eq(sessions.userId, ok.user.id));
 		expect(stored).toHaveLength(1);
-		expect(stored[0].id).not.toBe(ok.token);
-		expect(stored[0].id).toMatch(/^[0-9a-f]{64}$/);
+		expect(stored[0]?.id).not.toBe(ok.token);
+		expect(stored[0]?.id).toMatch(/^[0-9a-f]{64}$/);
 		expect(await userForToken(ctx.db, ok.token)).toEqual(ok.user);
 
 		// A second sign-in gets a different token; signing out ends only that session.

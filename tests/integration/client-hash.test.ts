@@ -8,6 +8,7 @@ import { hashKeys, ratings } from '$lib/server/db/schema';
 import { submitRating, type Limits } from '$lib/server/ratings';
 import { describeEachDatabase } from '../helpers/databases';
 import { insertProvider, slugFor } from '../helpers/fixtures';
+import { at, missing } from '../helpers/rows';
 
 const DAY = 86_400_000;
 const PERIOD = PERIOD_DAYS * DAY;
@@ -38,7 +39,7 @@ async function textColumns(db: Database): Promise<{ table: string; column: strin
 async function cellsContaining(db: Database, needle: string): Promise<string[]> {
 	const found: string[] = [];
 	for (const { table, column } of await textColumns(db)) {
-		const [{ n }] = await selectRows<{ n: number }>(
+		const [{ n } = missing()] = await selectRows<{ n: number }>(
 			db,
 			sql`select count(*)::int as n from ${sql.identifier(table)} where strpos(${sql.identifier(column)}::text, ${needle}) > 0`
 		);
@@ -114,8 +115,8 @@ describeEachDatabase('client hash', (ctx) => {
 			await Promise.all(devices.map(async (d) => (await deviceHashes(ctx.db, d, now)).current))
 		);
 		// A token and an address never share a hash, even with the same text.
-		expect((await deviceHashes(ctx.db, addresses[0], now)).current).not.toBe(
-			(await clientHashes(ctx.db, addresses[0], now)).current
+		expect((await deviceHashes(ctx.db, at(addresses, 0), now)).current).not.toBe(
+			(await clientHashes(ctx.db, at(addresses, 0), now)).current
 		);
 
 		const stored = await ctx.db
@@ -161,7 +162,7 @@ describeEachDatabase('client hash', (ctx) => {
 			expect(other.previous).not.toBe(first.previous);
 
 			// It is the HMAC under the period's stored key, so it survives a restart.
-			const [{ key }] = await ctx.db
+			const [{ key } = missing()] = await ctx.db
 				.select({ key: hashKeys.key })
 				.from(hashKeys)
 				.where(eq(hashKeys.period, P));
@@ -222,7 +223,7 @@ describeEachDatabase('client hash', (ctx) => {
 			});
 
 			// The stored hash is the old period's: only the kept previous key matches it.
-			const [row] = await ctx.db
+			const [row = missing()] = await ctx.db
 				.select({ hash: ratings.clientHash })
 				.from(ratings)
 				.where(eq(ratings.providerId, providerIds.get('Boundary Clinic')!));

@@ -21,6 +21,7 @@ import {
 import { coverage, search } from '$lib/server/providers';
 import { describeEachDatabase } from '../helpers/databases';
 import { insertProvider } from '../helpers/fixtures';
+import { at, missing } from '../helpers/rows';
 
 const zipcodes = createRequire(import.meta.url)('zipcodes') as Parameters<
 	typeof generateDemoProviders
@@ -52,7 +53,7 @@ describeEachDatabase('demo directory', (ctx) => {
 	});
 
 	async function providerCount(where = sql`true`) {
-		const [{ n }] = await ctx.db.select({ n: count() }).from(providers).where(where);
+		const [{ n } = missing()] = await ctx.db.select({ n: count() }).from(providers).where(where);
 		return n;
 	}
 
@@ -165,7 +166,7 @@ describeEachDatabase('demo directory', (ctx) => {
 			);
 			routes.forEach((route, i) => {
 				const key = `${row.code}/${route ?? 'any'}`;
-				seen[key] = totals[i].total;
+				seen[key] = at(totals, i).total;
 				expected[key] = route ? row.byRoute[route] : row.total;
 			});
 		}

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEEDBACK_RULES_VERSION, summarize, type FeedbackSummary } from '$lib/domain/feedback';
+import { parseConfig } from '$lib/server/config';
 import { openDatabase, type Database } from '$lib/server/db';
 import { providerFeedback, ratings } from '$lib/server/db/schema';
 import {
@@ -15,6 +16,7 @@ import {
 	recomputeFeedback,
 	recomputeStale
 } from '$lib/server/feedback';
+import * as startup from '$lib/server/startup';
 import { describeEachDatabase } from '../helpers/databases';
 import { insertProvider } from '../helpers/fixtures';
 
@@ -97,9 +99,10 @@ const LIKED: Stars[] = [
 // 5, a mean of 2.5, "Partially Effective".
 
 describeEachDatabase('feedback recompute', (ctx) => {
-	const ids: Record<string, number> = {};
+	const names = ['One Five', 'Liked', 'Current', 'Unrated', 'Orphan Summary'] as const;
+	const ids = {} as Record<(typeof names)[number], number>;
 	beforeAll(async () => {
-		for (const name of ['One Five', 'Liked', 'Current', 'Unrated', 'Orphan Summary'])
+		for (const name of names)
 			ids[name] = await insertProvider(ctx.db, {
 				name: `${name} Clinic`,
 				kinds: ['clinic'],
@@ -129,7 +132,7 @@ describeEachDatabase('feedback recompute', (ctx) => {
 		const current = await stored(ctx.db, ids.Current);
 		expect(await recomputeStale(ctx.db, { batchSize: 1 })).toBe(2);
 
-		for (const name of ['One Five', 'Liked']) {
+		for (const name of ['One Five', 'Liked'] as const) {
 			const row = await stored(ctx.db, ids[name]);
 			const expected = summarize(await publishedFacts(ctx.db, ids[name]));
 			expect(row?.summary, name).toEqual(expected);
@@ -217,21 +220,15 @@ describe('outdated summaries in an existing embedded database', () => {
 	it('are recomputed by the server at start-up, in the background', async () => {
 		const { dir, providerId } = await prepareDataDir();
 		dirs.push(dir);
-		const saved = { DATA_DIR: process.env.DATA_DIR, DATABASE_URL: process.env.DATABASE_URL };
-		process.env.DATA_DIR = dir;
-		process.env.DATABASE_URL = '';
-		const { appDatabase, closeAppDatabase } = await import('$lib/server/db/app');
+		await startup.start(parseConfig({ DATA_DIR: dir }));
 		try {
-			const { db } = await appDatabase();
+			const { db } = await startup.database();
 			await expect
 				.poll(async () => (await stored(db, providerId))?.summary.rulesVersion, { timeout: 20_000 })
 				.toBe(FEEDBACK_RULES_VERSION);
 			expect((await stored(db, providerId))?.summary.label).toBe('Partially Effective');
 		} finally {
-			await closeAppDatabase();
-			Object.assign(process.env, saved);
-			for (const [key, value] of Object.entries(saved))
-				if (value === undefined) delete process.env[key];
+			await startup.stop();
 		}
 	}, 60_000);
 });

@@ -74,7 +74,8 @@ interface Fixture extends ProviderFixture {
 }
 
 function randomDirectory(count: number, random: () => number): Fixture[] {
-	const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
+	// In range for any list that is not empty.
+	const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
 	const out: Fixture[] = [];
 	for (let i = 0; i < count; i++) {
 		const zip = pick(contiguous);
@@ -251,7 +252,7 @@ describeEachDatabase('near', (ctx) => {
 		const random = prng(7);
 		const origins = Array.from({ length: 25 }, (_, i) => {
 			// Mostly near where providers are, some anywhere in the contiguous US box.
-			const zip = contiguous[Math.floor(random() * contiguous.length)];
+			const zip = contiguous[Math.floor(random() * contiguous.length)]!;
 			const lat = i % 5 === 4 ? 25 + random() * 24 : zip.latitude + (random() - 0.5);
 			const lng = i % 5 === 4 ? -124 + random() * 57 : zip.longitude + (random() - 0.5);
 			const radius = 10 + Math.floor(random() * 241);

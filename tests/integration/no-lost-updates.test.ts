@@ -16,6 +16,7 @@ import {
 import { reportSchema } from '$lib/schemas/report';
 import { describeEachDatabase } from '../helpers/databases';
 import { insertProvider, type ProviderFixture } from '../helpers/fixtures';
+import { first, missing } from '../helpers/rows';
 
 let addressCounter = 0;
 const nextAddress = () => `198.18.0.${++addressCounter}`;
@@ -138,7 +139,7 @@ describeEachDatabase('no lost updates', (ctx) => {
 		).toMatchObject({ ok: true });
 		const profile = await getBySlug(ctx.db, opened.slug);
 		expect(profile).toMatchObject({ consultFee: 300, phone: '(512) 555-0199' });
-		const [approval] = await ctx.db
+		const [approval = missing()] = await ctx.db
 			.select()
 			.from(auditLog)
 			.where(
@@ -163,7 +164,7 @@ describeEachDatabase('no lost updates', (ctx) => {
 			code: 'invalid',
 			fields: { 'choice.consultFee': requests.CHOOSE_VALUE }
 		});
-		const [still] = await ctx.db
+		const [still = missing()] = await ctx.db
 			.select()
 			.from(listingRequests)
 			.where(eq(listingRequests.id, requestId));
@@ -199,7 +200,7 @@ describeEachDatabase('no lost updates', (ctx) => {
 			/^The listing was changed at \d\d:\d\d UTC, after this page was opened\./
 		);
 		expect((await load(opened.id)).listing.phone).toBe('(512) 555-0100');
-		const [still] = await ctx.db
+		const [still = missing()] = await ctx.db
 			.select()
 			.from(listingRequests)
 			.where(eq(listingRequests.id, requestId));
@@ -242,7 +243,7 @@ describeEachDatabase('no lost updates', (ctx) => {
 		);
 		// The provider sends the form as they filled it: a new phone, the fee they saw untouched.
 		const requestId = await requestUpdate(opened, updateForm(opened, { phone: '512-555-0123' }));
-		const [stored] = await ctx.db
+		const [stored = missing()] = await ctx.db
 			.select()
 			.from(listingRequests)
 			.where(eq(listingRequests.id, requestId));
@@ -266,7 +267,7 @@ describeEachDatabase('no lost updates', (ctx) => {
 			opened,
 			updateForm(opened, { phone: '512-555-0155' }, { base: forged })
 		);
-		const [stored] = await ctx.db
+		const [stored = missing()] = await ctx.db
 			.select()
 			.from(listingRequests)
 			.where(eq(listingRequests.id, requestId));
@@ -276,7 +277,7 @@ describeEachDatabase('no lost updates', (ctx) => {
 
 	it('a request without a recorded start makes every difference a choice once the listing changed', async () => {
 		const opened = await clinic();
-		const [legacy] = await ctx.db
+		const [legacy = missing()] = await ctx.db
 			.insert(listingRequests)
 			.values({
 				providerId: opened.id,
@@ -422,12 +423,12 @@ describeEachDatabase('no lost updates', (ctx) => {
 	it('every write to a provider moves its version on', async () => {
 		const opened = await clinic();
 		const version = async () =>
-			(
+			first(
 				await ctx.db
 					.select({ v: providers.version })
 					.from(providers)
 					.where(eq(providers.id, opened.id))
-			)[0].v;
+			).v;
 		expect(await version()).toBe(1);
 		await providerAdmin.updateListing(
 			ctx.db,

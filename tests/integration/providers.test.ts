@@ -9,6 +9,7 @@ import { coverage, getBySlug, search, stateCounts, type RouteCounts } from '$lib
 import { describeEachDatabase } from '../helpers/databases';
 import { insertProviders, type ProviderFixture } from '../helpers/fixtures';
 import { EMPTY_SUMMARY } from '$lib/domain/feedback';
+import { at, missing } from '../helpers/rows';
 
 const verifiedAt = new Date('2026-03-14T12:00:00.000Z');
 
@@ -149,9 +150,9 @@ describeEachDatabase('providers', (ctx) => {
 
 	describe('test database', () => {
 		it('is a migrated database of its own holding only this file’s fixtures', async () => {
-			const [{ n }] = await ctx.db.select({ n: count() }).from(providers);
+			const [{ n } = missing()] = await ctx.db.select({ n: count() }).from(providers);
 			expect(n).toBe(FIXTURES.length);
-			const [{ name }] = await selectRows<{ name: string }>(
+			const [{ name } = missing()] = await selectRows<{ name: string }>(
 				ctx.db,
 				sql`select current_database() as name`
 			);
@@ -166,7 +167,7 @@ describeEachDatabase('providers', (ctx) => {
 			);
 			expect(rows.map((r) => r.extname)).toEqual(['cube', 'earthdistance', 'pg_trgm']);
 			// New York to Los Angeles is about 3,940 km along the great circle.
-			const [{ km }] = await selectRows<{ km: number }>(
+			const [{ km } = missing()] = await selectRows<{ km: number }>(
 				ctx.db,
 				sql`select round(earth_distance(ll_to_earth(40.7128, -74.006), ll_to_earth(34.0522, -118.2437)) / 1000)::int as km`
 			);
@@ -540,7 +541,7 @@ describeEachDatabase('providers', (ctx) => {
 				);
 				routes.forEach((route, i) => {
 					const key = `${state}/${route ?? 'any'}`;
-					seen[key] = totals[i].total;
+					seen[key] = at(totals, i).total;
 					expected[key] = route ? row.byRoute[route] : row.total;
 				});
 			}

@@ -18,6 +18,7 @@ import { CONTACT_HOLD_REASON } from '$lib/domain/comment-check';
 import { createUser } from '$lib/server/auth';
 import { describeEachDatabase } from '../helpers/databases';
 import { insertProvider, slugFor, type ProviderFixture } from '../helpers/fixtures';
+import { at, missing } from '../helpers/rows';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -57,7 +58,7 @@ function okId(result: SubmitResult): number {
 }
 
 async function rowsOf(db: Database, providerId: number, status?: 'published' | 'held') {
-	const [{ n }] = await db
+	const [{ n } = missing()] = await db
 		.select({ n: count() })
 		.from(ratings)
 		.where(
@@ -253,7 +254,7 @@ describeEachDatabase('ratings abuse', (ctx) => {
 			expect(await rowsOf(ctx.db, id('Household Clinic'))).toBe(2);
 
 			// The device is stored as its keyed hash, never the token.
-			const [row] = await ctx.db
+			const [row = missing()] = await ctx.db
 				.select({ device: ratings.deviceHash })
 				.from(ratings)
 				.where(eq(ratings.id, okId(first)));
@@ -401,7 +402,7 @@ describeEachDatabase('ratings abuse', (ctx) => {
 			]);
 
 			// A moderator publishes one: only then does it count.
-			expect(await setRatingStatus(ctx.db, okId(results[0]), 'published', null)).toBe(true);
+			expect(await setRatingStatus(ctx.db, okId(at(results, 0)), 'published', null)).toBe(true);
 			expect(await storedFeedback(ctx.db, provider)).toMatchObject({
 				ratingCount: 5,
 				overallMean: 19 / 5,
@@ -432,7 +433,7 @@ describeEachDatabase('ratings abuse', (ctx) => {
 			const [held] = await ctx.db
 				.select({ status: ratings.status, reason: ratings.moderationReason })
 				.from(ratings)
-				.where(eq(ratings.id, okId(results[3])));
+				.where(eq(ratings.id, okId(at(results, 3))));
 			expect(held).toEqual({
 				status: 'held',
 				reason: 'Held automatically: many ratings from one address within a day.'
@@ -448,7 +449,7 @@ describeEachDatabase('ratings abuse', (ctx) => {
 				heldCount: 0
 			});
 
-			expect(await setRatingStatus(ctx.db, okId(results[3]), 'published', null)).toBe(true);
+			expect(await setRatingStatus(ctx.db, okId(at(results, 3)), 'published', null)).toBe(true);
 			expect(await storedFeedback(ctx.db, fourth)).toMatchObject({
 				ratingCount: 1,
 				overallMean: 2,
@@ -562,7 +563,7 @@ describeEachDatabase('ratings abuse', (ctx) => {
 			limits({})
 		);
 		expect(advert).toMatchObject({ ok: true, status: 'held' });
-		const [held] = await ctx.db
+		const [held = missing()] = await ctx.db
 			.select()
 			.from(ratings)
 			.where(eq(ratings.id, okId(advert)));

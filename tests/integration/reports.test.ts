@@ -19,6 +19,7 @@ import {
 import { OTHER_NEEDS_NOTE, ratingReportSchema, reportSchema } from '$lib/schemas/report';
 import { describeEachDatabase } from '../helpers/databases';
 import { insertProvider } from '../helpers/fixtures';
+import { first, missing } from '../helpers/rows';
 
 describeEachDatabase('problem reports', (ctx) => {
 	it('a visitor reports a problem; a moderator resolves it and marks the listing verified, on the record', async () => {
@@ -37,7 +38,7 @@ describeEachDatabase('problem reports', (ctx) => {
 		const input = reportSchema.parse({ reason: 'wrong_phone', note: 'Rings a\r\nbakery.' });
 		const sent = await submitReport(ctx.db, 'report-clinic', input, { address: '198.51.100.7' });
 		expect(sent.ok).toBe(true);
-		const [stored] = await ctx.db
+		const [stored = missing()] = await ctx.db
 			.select()
 			.from(problemReports)
 			.where(eq(problemReports.providerId, providerId));
@@ -57,7 +58,10 @@ describeEachDatabase('problem reports', (ctx) => {
 		);
 		expect(closed).toEqual({ providerName: 'Report Clinic' });
 		expect(await openReports(ctx.db)).toEqual([]);
-		const [provider] = await ctx.db.select().from(providers).where(eq(providers.id, providerId));
+		const [provider = missing()] = await ctx.db
+			.select()
+			.from(providers)
+			.where(eq(providers.id, providerId));
 		expect(Date.now() - provider.lastVerifiedAt!.getTime()).toBeLessThan(60_000);
 		const actions = (await ctx.db.select().from(auditLog).where(eq(auditLog.actorId, moderator.id)))
 			.map((e) => `${e.action} ${e.entityType}:${e.entityId}`)
@@ -100,7 +104,7 @@ describeEachDatabase('problem reports', (ctx) => {
 			state: 'TX',
 			routes: ['iv']
 		});
-		const [fair, fake, waiting] = await ctx.db
+		const [fair = missing(), fake = missing(), waiting = missing()] = await ctx.db
 			.insert(ratings)
 			.values([
 				{ providerId, overall: 4, publishedAt: new Date() },
@@ -235,16 +239,17 @@ describeEachDatabase('problem reports', (ctx) => {
 		});
 		const monthAgo = new Date(Date.now() - 30 * 86_400_000);
 		const weekAgo = new Date(Date.now() - 7 * 86_400_000);
-		const [reportedOne, heldAfter, neverPublished] = await ctx.db
-			.insert(ratings)
-			.values([
-				{ providerId, overall: 2, comment: 'Long wait', publishedAt: monthAgo },
-				{ providerId, overall: 4, comment: 'Kind staff', publishedAt: weekAgo },
-				{ providerId, overall: 5, comment: 'Held at once', status: 'held' }
-			])
-			.returning({ id: ratings.id });
+		const [reportedOne = missing(), heldAfter = missing(), neverPublished = missing()] =
+			await ctx.db
+				.insert(ratings)
+				.values([
+					{ providerId, overall: 2, comment: 'Long wait', publishedAt: monthAgo },
+					{ providerId, overall: 4, comment: 'Kind staff', publishedAt: weekAgo },
+					{ providerId, overall: 5, comment: 'Held at once', status: 'held' }
+				])
+				.returning({ id: ratings.id });
 		const publishedAt = async (id: number) =>
-			(await ctx.db.select().from(ratings).where(eq(ratings.id, id)))[0].publishedAt;
+			first(await ctx.db.select().from(ratings).where(eq(ratings.id, id))).publishedAt;
 
 		const sent = await submitRatingReport(
 			ctx.db,

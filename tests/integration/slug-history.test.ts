@@ -12,6 +12,7 @@ import { listingRequestSchema, listingToFlat, nestListing } from '$lib/schemas/l
 import { reportSchema } from '$lib/schemas/report';
 import { describeEachDatabase } from '../helpers/databases';
 import { insertProvider } from '../helpers/fixtures';
+import { missing } from '../helpers/rows';
 
 let counter = 0;
 const address = () => `198.18.1.${++counter}`;
@@ -178,7 +179,7 @@ describeEachDatabase('slug history', (ctx) => {
 			{ address: address() }
 		);
 		if (!report.ok) throw new Error('report refused');
-		const [stored] = await ctx.db
+		const [stored = missing()] = await ctx.db
 			.select()
 			.from(problemReports)
 			.where(eq(problemReports.id, report.id));

@@ -56,8 +56,8 @@ export function parseLocation(input: string): ParsedLocation {
 	if (text === '') return { ok: false, message: `Enter a place. ${LOCATION_HINT}` };
 	const alias = aliasFor(text);
 	if (alias) return { ok: true, query: { kind: 'city', ...alias } };
-	const zip = /^(\d{5})(?:-\d{4})?$/.exec(text);
-	if (zip) return { ok: true, query: { kind: 'zip', zip: zip[1] } };
+	const zip = /^(\d{5})(?:-\d{4})?$/.exec(text)?.[1];
+	if (zip) return { ok: true, query: { kind: 'zip', zip } };
 	if (/^[\d\s-]+$/.test(text)) {
 		return { ok: false, message: `“${text}” is not a 5-digit ZIP code. ${LOCATION_HINT}` };
 	}

@@ -15,7 +15,7 @@ export function formatMapHash(view: MapView): string {
 export function parseMapHash(hash: string): MapView | undefined {
 	const match = /^#map=(\d{1,2})\/(-?\d{1,2}(?:\.\d+)?)\/(-?\d{1,3}(?:\.\d+)?)$/.exec(hash);
 	if (!match) return undefined;
-	const [zoom, lat, lng] = match.slice(1).map(Number);
+	const [zoom, lat, lng] = [Number(match[1]), Number(match[2]), Number(match[3])];
 	if (zoom > 20 || Math.abs(lat) > 90 || Math.abs(lng) > 180) return undefined;
 	return { lat, lng, zoom };
 }

@@ -7,14 +7,22 @@ const bbox = z
 	.transform((value, ctx) => {
 		const raw = value.split(',').map((p) => p.trim());
 		const parts = raw.map(Number);
-		if (raw.length !== 4 || raw.some((p) => p === '') || parts.some((n) => !Number.isFinite(n))) {
+		const [west, south, east, north] = parts;
+		if (
+			west === undefined ||
+			south === undefined ||
+			east === undefined ||
+			north === undefined ||
+			raw.length !== 4 ||
+			raw.some((p) => p === '') ||
+			parts.some((n) => !Number.isFinite(n))
+		) {
 			ctx.addIssue({
 				code: 'custom',
 				message: 'bbox must be four numbers: west,south,east,north.'
 			});
 			return z.NEVER;
 		}
-		const [west, south, east, north] = parts;
 		if (south < -90 || north > 90 || south > north) {
 			ctx.addIssue({
 				code: 'custom',

@@ -3,7 +3,7 @@ import { hash, verify } from '@node-rs/argon2';
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { and, count, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import type { Database } from './db';
+import { oneRow, type Database } from './db';
 import { sessions, users } from './db/schema';
 
 /**
@@ -57,14 +57,16 @@ export async function createUser(
 	if (input.password.length < PASSWORD_MIN) {
 		throw new Error(`The password must be at least ${PASSWORD_MIN} characters.`);
 	}
-	const [row] = await db
-		.insert(users)
-		.values({
-			email: normaliseEmail(input.email),
-			passwordHash: await hashPassword(input.password),
-			role: input.role
-		})
-		.returning({ id: users.id, email: users.email, role: users.role });
+	const row = oneRow(
+		await db
+			.insert(users)
+			.values({
+				email: normaliseEmail(input.email),
+				passwordHash: await hashPassword(input.password),
+				role: input.role
+			})
+			.returning({ id: users.id, email: users.email, role: users.role })
+	);
 	return { id: row.id, email: row.email, role: row.role as Role };
 }
 
@@ -74,7 +76,7 @@ export async function ensureFirstAdmin(
 	env: { ADMIN_EMAIL?: string; ADMIN_PASSWORD?: string }
 ): Promise<SessionUser | null> {
 	if (!env.ADMIN_EMAIL || !env.ADMIN_PASSWORD) return null;
-	const [{ n }] = await db.select({ n: count() }).from(users).where(eq(users.role, 'admin'));
+	const { n } = oneRow(await db.select({ n: count() }).from(users).where(eq(users.role, 'admin')));
 	if (n > 0) return null;
 	return createUser(db, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, role: 'admin' });
 }

@@ -52,7 +52,10 @@ export function normalizeCity(city: string): string {
 function median(values: number[]): number {
 	const sorted = [...values].sort((a, b) => a - b);
 	const mid = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+	const upper = sorted[mid];
+	const lower = sorted[mid - 1];
+	if (upper === undefined) return NaN;
+	return sorted.length % 2 || lower === undefined ? upper : (lower + upper) / 2;
 }
 
 function build(): Index {
@@ -120,17 +123,18 @@ function suggestions(city: string, state: StateCode): string[] {
 }
 
 function editDistance(a: string, b: string): number {
+	// One row of the usual table; every index below is within 0…b.length.
 	const row = Array.from({ length: b.length + 1 }, (_, i) => i);
 	for (let i = 1; i <= a.length; i++) {
-		let prev = row[0];
+		let prev = row[0]!;
 		row[0] = i;
 		for (let j = 1; j <= b.length; j++) {
-			const tmp = row[j];
-			row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+			const tmp = row[j]!;
+			row[j] = Math.min(tmp + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
 			prev = tmp;
 		}
 	}
-	return row[b.length];
+	return row[b.length]!;
 }
 
 /**
@@ -161,7 +165,8 @@ export function geocode(input: string): GeocodeResult {
 	const parsed = parseLocation(input);
 	if (!parsed.ok) {
 		const options = parsed.cityWithoutState ? statesWithCity(parsed.cityWithoutState) : [];
-		if (options.length === 1) return geocode(options[0]);
+		const [only, ...others] = options;
+		if (only !== undefined && others.length === 0) return geocode(only);
 		if (options.length > 1) {
 			const shown = options.slice(0, SHOWN_SUGGESTIONS);
 			const more = options.length - shown.length;

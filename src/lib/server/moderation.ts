@@ -1,21 +1,27 @@
 import { and, count, countDistinct, eq, isNotNull, isNull } from 'drizzle-orm';
-import type { Database } from './db';
+import { oneRow, type Database } from './db';
 import { listingRequests, problemReports, providers, ratings } from './db/schema';
 
 /** What waits for a moderator, for the dashboard. */
 export async function queueCounts(db: Database) {
 	const open = eq(problemReports.status, 'open');
-	const [[requests], [held], [reports], [reported]] = await Promise.all([
-		db.select({ n: count() }).from(listingRequests).where(eq(listingRequests.status, 'pending')),
-		db.select({ n: count() }).from(ratings).where(eq(ratings.status, 'held')),
+	const [requests, held, reports, reported] = await Promise.all([
+		db
+			.select({ n: count() })
+			.from(listingRequests)
+			.where(eq(listingRequests.status, 'pending'))
+			.then(oneRow),
+		db.select({ n: count() }).from(ratings).where(eq(ratings.status, 'held')).then(oneRow),
 		db
 			.select({ n: count() })
 			.from(problemReports)
-			.where(and(open, isNull(problemReports.ratingId))),
+			.where(and(open, isNull(problemReports.ratingId)))
+			.then(oneRow),
 		db
 			.select({ n: countDistinct(problemReports.ratingId) })
 			.from(problemReports)
 			.where(and(open, isNotNull(problemReports.ratingId)))
+			.then(oneRow)
 	]);
 	return {
 		listingRequests: requests.n,

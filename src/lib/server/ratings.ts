@@ -5,6 +5,7 @@ import type { RouteCode } from '../domain/routes';
 import type { RatingInput } from '../schemas/rating';
 import * as audit from './audit';
 import { clientHashes, deviceHashes } from './client-hash';
+import { config } from './config';
 import type { Database } from './db';
 import { recomputeFeedback } from './feedback';
 import { notPublished, publishedId } from './providers';
@@ -28,16 +29,7 @@ export interface Limits {
 
 /** Published on /methodology. Deployments (and the browser tests) may raise the burst limits. */
 export function defaultLimits(): Limits {
-	const env = (name: string, fallback: number) => {
-		const value = Number(process.env[name]);
-		return Number.isInteger(value) && value > 0 ? value : fallback;
-	};
-	return {
-		perAddressPerHour: env('RATING_LIMIT_PER_HOUR', 5),
-		repeatDays: 30,
-		burstPerProviderPerHour: env('RATING_BURST_PER_PROVIDER_PER_HOUR', 5),
-		burstPerAddressPerDay: env('RATING_BURST_PER_ADDRESS_PER_DAY', 3)
-	};
+	return { ...config().ratingLimits, repeatDays: 30 };
 }
 
 const HOUR = 3_600_000;

@@ -2,7 +2,7 @@ import { and, asc, count, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { STAFF_ROLES, type CreateUserInput, type StaffRole } from '../schemas/users';
 import * as audit from './audit';
 import { hashPassword, PASSWORD_MIN, revokeSessions } from './auth';
-import { isUniqueViolation, type Database } from './db';
+import { isUniqueViolation, oneRow, type Database } from './db';
 import { sessions, users } from './db/schema';
 
 /**
@@ -79,10 +79,9 @@ export async function createAccount(
 				.from(users)
 				.where(eq(sql`lower(${users.email})`, email));
 			if (taken) return refuse('email', DUPLICATE_EMAIL);
-			const [row] = await tx
-				.insert(users)
-				.values({ email, passwordHash, role: input.role })
-				.returning(columns);
+			const row = oneRow(
+				await tx.insert(users).values({ email, passwordHash, role: input.role }).returning(columns)
+			);
 			await audit.record(tx, {
 				actorId: actor.id,
 				action: 'user.create',
@@ -149,11 +148,9 @@ export async function changeRole(
 			return refuse('role', 'You cannot remove your own admin role. Ask another admin.');
 		}
 		if (isActiveAdmin(target) && !otherAdmin) return refuse('role', LAST_ADMIN);
-		const [row] = await tx
-			.update(users)
-			.set({ role })
-			.where(eq(users.id, userId))
-			.returning(columns);
+		const row = oneRow(
+			await tx.update(users).set({ role }).where(eq(users.id, userId)).returning(columns)
+		);
 		await audit.record(tx, {
 			actorId: actor.id,
 			action: 'user.role',
@@ -179,11 +176,13 @@ export async function disableUser(
 		if (target.disabledAt) return { ok: true, user: target, changed: false };
 		if (isActiveAdmin(target) && !otherAdmin) return refuse('form', LAST_ADMIN);
 		const ended = await countSessions(tx, userId);
-		const [row] = await tx
-			.update(users)
-			.set({ disabledAt: new Date() })
-			.where(eq(users.id, userId))
-			.returning(columns);
+		const row = oneRow(
+			await tx
+				.update(users)
+				.set({ disabledAt: new Date() })
+				.where(eq(users.id, userId))
+				.returning(columns)
+		);
 		await revokeSessions(tx, userId);
 		await audit.record(tx, {
 			actorId: actor.id,
@@ -206,11 +205,13 @@ export async function enableUser(
 		const target = await lockTarget(tx, userId);
 		if (!target) return refuse('form', NOT_FOUND, 404);
 		if (!target.disabledAt) return { ok: true, user: target, changed: false };
-		const [row] = await tx
-			.update(users)
-			.set({ disabledAt: null })
-			.where(eq(users.id, userId))
-			.returning(columns);
+		const row = oneRow(
+			await tx
+				.update(users)
+				.set({ disabledAt: null })
+				.where(eq(users.id, userId))
+				.returning(columns)
+		);
 		await audit.record(tx, {
 			actorId: actor.id,
 			action: 'user.enable',
@@ -253,6 +254,8 @@ export async function setPassword(
 }
 
 async function countSessions(tx: Tx, userId: number): Promise<number> {
-	const [{ n }] = await tx.select({ n: count() }).from(sessions).where(eq(sessions.userId, userId));
+	const { n } = oneRow(
+		await tx.select({ n: count() }).from(sessions).where(eq(sessions.userId, userId))
+	);
 	return n;
 }

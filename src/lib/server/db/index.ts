@@ -30,14 +30,15 @@ export interface OpenOptions {
 	/** PGlite data directory; in memory when absent. */
 	dataDir?: string;
 	migrate?: boolean;
-}
-
-export function migrationsFolder(): string {
-	return process.env.MIGRATIONS_DIR ?? resolve(process.cwd(), 'drizzle');
+	/** The SQL migrations; ./drizzle when absent. */
+	migrationsFolder?: string;
 }
 
 export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseHandle> {
-	const handle = options.url ? openPostgres(options.url) : await openPglite(options.dataDir);
+	const migrationsFolder = options.migrationsFolder ?? resolve(process.cwd(), 'drizzle');
+	const handle = options.url
+		? openPostgres(options.url, migrationsFolder)
+		: await openPglite(migrationsFolder, options.dataDir);
 	if (options.migrate !== false) {
 		try {
 			await handle.migrate();
@@ -49,18 +50,18 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 	return handle;
 }
 
-function openPostgres(url: string) {
+function openPostgres(url: string, migrationsFolder: string) {
 	const client = postgres(url, { max: 10, onnotice: () => {} });
 	const db = drizzlePostgres(client, { schema });
 	return {
 		db: db as unknown as Database,
 		kind: 'postgres' as const,
-		migrate: () => migratePostgres(db, { migrationsFolder: migrationsFolder() }),
+		migrate: () => migratePostgres(db, { migrationsFolder }),
 		close: () => client.end({ timeout: 5 })
 	};
 }
 
-async function openPglite(dataDir?: string) {
+async function openPglite(migrationsFolder: string, dataDir?: string) {
 	let unlock = () => {};
 	if (dataDir) {
 		mkdirSync(dataDir, { recursive: true });
@@ -77,7 +78,7 @@ async function openPglite(dataDir?: string) {
 	return {
 		db: db as unknown as Database,
 		kind: 'pglite' as const,
-		migrate: () => migratePglite(db, { migrationsFolder: migrationsFolder() }),
+		migrate: () => migratePglite(db, { migrationsFolder }),
 		close: async () => {
 			try {
 				await client.close();
@@ -92,6 +93,16 @@ async function openPglite(dataDir?: string) {
 export async function selectRows<T>(db: Database, query: SQL): Promise<T[]> {
 	const result: unknown = await db.execute(query);
 	return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+/**
+ * The one row a statement always returns (INSERT … RETURNING, UPDATE … RETURNING of a row just
+ * read, an aggregate without GROUP BY); throws if it returned none.
+ */
+export function oneRow<T>(rows: readonly T[]): T {
+	const [row] = rows;
+	if (row === undefined) throw new Error('The statement returned no row.');
+	return row;
 }
 
 export async function ping(db: Database): Promise<boolean> {

@@ -5,7 +5,6 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	requireRole(event);
 	const db = event.locals.db;
-	await requests.eraseOldContacts(db);
 	const [pending, recent] = await Promise.all([
 		requests.pendingRequests(db),
 		requests.recentDecisions(db)

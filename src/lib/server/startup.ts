@@ -1,0 +1,113 @@
+import { ensureFirstAdmin } from './auth';
+import { config, type Config } from './config';
+import { openDatabase, type DatabaseHandle } from './db';
+import { appDatabase, closeAppDatabase } from './db/app';
+import { seedDemoIfEmpty } from './demo';
+import { recomputeStaleInBackground } from './feedback';
+import { warmGeocoder } from './geocode';
+import { warmMapCache } from './map';
+import { eraseOldContacts } from './requests';
+
+/**
+ * What the server does when it starts and stops (src/hooks.server.ts calls `start` from
+ * SvelteKit's init hook and `stop` on adapter-node's `sveltekit:shutdown`): open and migrate the
+ * database, load the demo set, create the first admin, erase expired contact details (then hourly,
+ * the promise /privacy makes), and warm the map and geocoder caches.
+ */
+
+/** Decided listing requests keep contact details 90 days; this is how late an erasure may come. */
+const ERASE_EVERY_MS = 60 * 60 * 1000;
+
+interface Running {
+	config: Config;
+	eraseTimer: ReturnType<typeof setInterval>;
+}
+
+/** On globalThis, like the database handle, so a dev reload replaces the timer, never adds one. */
+const state = globalThis as typeof globalThis & { __appStartup?: Running };
+
+const firstLine = (err: unknown) =>
+	// Never the raw error: drizzle's carries the query parameters.
+	err instanceof Error ? err.message.split('\n')[0] : 'unknown error';
+
+async function openAndPrepare(settings: Config): Promise<DatabaseHandle> {
+	const handle = await openDatabase({
+		url: settings.databaseUrl,
+		dataDir: settings.databaseUrl ? undefined : settings.dataDir,
+		migrationsFolder: settings.migrationsDir
+	});
+	try {
+		if (handle.kind === 'pglite' && settings.seedDemo) {
+			const added = await seedDemoIfEmpty(handle.db);
+			if (added) console.log(`Loaded ${added} demo providers into the embedded database.`);
+		}
+		if (settings.admin) {
+			const { email, password } = settings.admin;
+			const admin = await ensureFirstAdmin(handle.db, {
+				ADMIN_EMAIL: email,
+				ADMIN_PASSWORD: password
+			});
+			if (admin) console.log('Created the first admin account from ADMIN_EMAIL.');
+		}
+		await eraseOldContacts(handle.db);
+	} catch (err) {
+		await handle.close();
+		throw err;
+	}
+	warmMapCache(handle.db);
+	recomputeStaleInBackground(handle.db);
+	warmGeocoder();
+	return handle;
+}
+
+/**
+ * The process's database, opened and prepared on first use. If opening failed (PostgreSQL down),
+ * the next call tries again.
+ */
+export function database(): Promise<DatabaseHandle> {
+	const settings = state.__appStartup?.config ?? config();
+	return appDatabase(() => openAndPrepare(settings));
+}
+
+function eraseExpiredContacts(): void {
+	database()
+		.then(({ db }) => eraseOldContacts(db))
+		.catch((err: unknown) => {
+			console.error(
+				'Erasing expired contact details failed; retried within the hour:',
+				firstLine(err)
+			);
+		});
+}
+
+/**
+ * Reads the configuration (a ConfigError names each bad variable), then opens the database. The
+ * embedded database must open — it is a directory only this process may hold — so a failure
+ * rejects with its reason. PostgreSQL may be down at start; `database()` retries on later calls.
+ */
+export async function start(settings: Config = config()): Promise<void> {
+	if (state.__appStartup) clearInterval(state.__appStartup.eraseTimer);
+	const eraseTimer = setInterval(eraseExpiredContacts, ERASE_EVERY_MS);
+	eraseTimer.unref();
+	state.__appStartup = { config: settings, eraseTimer };
+	if (!settings.databaseUrl) {
+		try {
+			await database();
+		} catch (err) {
+			await stop();
+			throw err;
+		}
+	} else {
+		database().catch((err: unknown) => {
+			console.error('Database unavailable at start:', firstLine(err));
+		});
+	}
+}
+
+/** Clears the timer and closes the database: after this, nothing keeps the process alive. */
+export async function stop(): Promise<void> {
+	const running = state.__appStartup;
+	state.__appStartup = undefined;
+	if (running) clearInterval(running.eraseTimer);
+	await closeAppDatabase();
+}
