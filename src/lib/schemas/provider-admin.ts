@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { PROVIDER_STATUSES } from '../domain/kinds';
 import { toStateCode } from '../domain/states';
+import { PAGE_SIZE, pageParam } from './paging';
 import { checkbox, cleanText, optionalText, requiredText } from './fields';
 import { resolveReportSchema, type ReportDecision } from './report';
 
 /** Schemas of the moderators' provider pages: the search form, status changes, annotations. */
 
-export const PROVIDER_PAGE_SIZE = 50;
-export const MAX_PROVIDER_PAGE = 100_000;
+export const PROVIDER_PAGE_SIZE = PAGE_SIZE;
 export const SEARCH_TEXT_MAX = 100;
 export const ANNOTATION_TITLE_MAX = 120;
 export const ANNOTATION_BODY_MAX = 2000;
@@ -63,18 +63,7 @@ export const providerSearchSchema = z.object({
 			error: (issue) => `Unknown choice “${String(issue.input)}” for demo listings.`
 		})
 		.optional(),
-	page: z
-		.string()
-		.trim()
-		.regex(/^\d+$/, 'The page must be a whole number.')
-		.transform(Number)
-		.pipe(
-			z
-				.number()
-				.min(1, 'The page must be 1 or more.')
-				.max(MAX_PROVIDER_PAGE, `The page must be at most ${MAX_PROVIDER_PAGE}.`)
-		)
-		.default(1)
+	page: pageParam
 });
 
 export type ProviderSearch = z.output<typeof providerSearchSchema>;
