@@ -9,8 +9,8 @@ import { resolveReportSchema, type ReportDecision } from './report';
 
 export const PROVIDER_PAGE_SIZE = PAGE_SIZE;
 export const SEARCH_TEXT_MAX = 100;
-export const ANNOTATION_TITLE_MAX = 120;
-export const ANNOTATION_BODY_MAX = 2000;
+export const EDITORIAL_NOTE_TITLE_MAX = 120;
+export const EDITORIAL_NOTE_BODY_MAX = 2000;
 export const REASON_MAX = 500;
 
 /** Ids are PostgreSQL `integer`s: anything larger would be a database error, not a 404. */
@@ -88,13 +88,13 @@ const annotationBody = z.preprocess(
 		.string({ error: 'Write the note.' })
 		.min(1, 'Write the note.')
 		.max(
-			ANNOTATION_BODY_MAX,
-			`Keep the note to ${ANNOTATION_BODY_MAX.toLocaleString('en-US')} characters or fewer.`
+			EDITORIAL_NOTE_BODY_MAX,
+			`Keep the note to ${EDITORIAL_NOTE_BODY_MAX.toLocaleString('en-US')} characters or fewer.`
 		)
 );
 
 export const annotationSchema = z.object({
-	title: requiredText(ANNOTATION_TITLE_MAX, 'Give the note a title.', 'the title'),
+	title: requiredText(EDITORIAL_NOTE_TITLE_MAX, 'Give the note a title.', 'the title'),
 	body: annotationBody
 });
 
