@@ -5,7 +5,7 @@ import { PAGE_SIZE, pageParam } from './paging';
 import { checkbox, cleanText, optionalText, requiredText } from './fields';
 import { resolveReportSchema, type ReportDecision } from './report';
 
-/** Schemas of the moderators' provider pages: the search form, status changes, annotations. */
+/** Schemas of the moderators' provider pages: the search form, status changes, editorial notes. */
 
 export const PROVIDER_PAGE_SIZE = PAGE_SIZE;
 export const SEARCH_TEXT_MAX = 100;
@@ -82,7 +82,7 @@ export const suspendSchema = z.object({
 export const unsuspendSchema = z.object({ reason: optionalReason });
 export const verifySchema = z.object({ reason: optionalReason });
 
-const annotationBody = z.preprocess(
+const noteBody = z.preprocess(
 	cleanText,
 	z
 		.string({ error: 'Write the note.' })
@@ -93,18 +93,18 @@ const annotationBody = z.preprocess(
 		)
 );
 
-export const annotationSchema = z.object({
+export const editorialNoteSchema = z.object({
 	title: requiredText(EDITORIAL_NOTE_TITLE_MAX, 'Give the note a title.', 'the title'),
-	body: annotationBody
+	body: noteBody
 });
 
-export type AnnotationInput = z.output<typeof annotationSchema>;
+export type EditorialNoteInput = z.output<typeof editorialNoteSchema>;
 
-export const editAnnotationSchema = annotationSchema.extend({
+export const editEditorialNoteSchema = editorialNoteSchema.extend({
 	annotationId: id('Missing note; reload the page and try again.')
 });
 
-export const retireAnnotationSchema = z.object({
+export const retireEditorialNoteSchema = z.object({
 	annotationId: id('Missing note; reload the page and try again.'),
 	reason: optionalReason
 });
