@@ -9,15 +9,3 @@ export interface PublishedComment {
 	monthsInTreatment: number | null;
 	publishedAt: Date;
 }
-
-/** A rating in a moderator's queue. */
-export interface HeldRating {
-	id: number;
-	providerSlug: string;
-	providerName: string;
-	overall: number;
-	support: number | null;
-	comment: string | null;
-	reason: string | null;
-	createdAt: Date;
-}
