@@ -1,12 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { activeFor } from '$lib/server/annotations';
-import {
-	addAnnotation,
-	annotationsFor,
-	editAnnotation,
-	retireAnnotation
-} from '$lib/server/annotation-admin';
+import { activeFor, addNote, editNote, notesFor, retireNote } from '$lib/server/editorial-notes';
 import { createUser } from '$lib/server/auth';
 import { annotations, auditLog } from '$lib/server/db/schema';
 import { geocode } from '$lib/server/geocode';
@@ -22,7 +16,7 @@ import {
 import { getBySlug, search } from '$lib/server/providers';
 import { closeReport, openReports, submitReport } from '$lib/server/reports';
 import {
-	annotationSchema,
+	editorialNoteSchema,
 	closeReportSchema,
 	parseId,
 	providerSearchSchema,
@@ -442,10 +436,14 @@ describeEachDatabase('provider administration', (ctx) => {
 			state: 'MA'
 		});
 
-		expect(annotationSchema.safeParse({ title: ' ', body: '' }).error?.issues.length).toBe(2);
-		expect(annotationSchema.safeParse({ title: 'x'.repeat(121), body: 'ok' }).success).toBe(false);
-		expect(annotationSchema.safeParse({ title: 'ok', body: 'x'.repeat(2001) }).success).toBe(false);
-		const input = annotationSchema.parse({
+		expect(editorialNoteSchema.safeParse({ title: ' ', body: '' }).error?.issues.length).toBe(2);
+		expect(editorialNoteSchema.safeParse({ title: 'x'.repeat(121), body: 'ok' }).success).toBe(
+			false
+		);
+		expect(editorialNoteSchema.safeParse({ title: 'ok', body: 'x'.repeat(2001) }).success).toBe(
+			false
+		);
+		const input = editorialNoteSchema.parse({
 			title: '  Licence   under review ',
 			body: 'The state board is reviewing\r\nthis licence.'
 		});
@@ -454,10 +452,10 @@ describeEachDatabase('provider administration', (ctx) => {
 			body: 'The state board is reviewing\nthis licence.'
 		});
 
-		const added = await addAnnotation(ctx.db, id, input, actor);
+		const added = await addNote(ctx.db, id, input, actor);
 		expect(added.ok).toBe(true);
 		if (!added.ok) return;
-		const second = await addAnnotation(ctx.db, id, { title: 'Second', body: 'Another' }, actor);
+		const second = await addNote(ctx.db, id, { title: 'Second', body: 'Another' }, actor);
 		if (!second.ok) throw new Error('expected the second note');
 		expect((await activeFor(ctx.db, id)).map((a) => a.title).sort()).toEqual([
 			'Licence under review',
@@ -465,7 +463,7 @@ describeEachDatabase('provider administration', (ctx) => {
 		]);
 		expect(await activeFor(ctx.db, other)).toEqual([]);
 
-		const edited = await editAnnotation(
+		const edited = await editNote(
 			ctx.db,
 			id,
 			added.id,
@@ -478,28 +476,29 @@ describeEachDatabase('provider administration', (ctx) => {
 			body: 'The board closed its review.'
 		});
 		// A note is only changed through its own provider.
-		expect(
-			await editAnnotation(ctx.db, other, added.id, { title: 'x', body: 'y' }, actor)
-		).toMatchObject({ ok: false, code: 'not_found' });
+		expect(await editNote(ctx.db, other, added.id, { title: 'x', body: 'y' }, actor)).toMatchObject(
+			{ ok: false, code: 'not_found' }
+		);
 
-		expect(await retireAnnotation(ctx.db, id, added.id, 'Resolved', actor)).toEqual({
+		expect(await retireNote(ctx.db, id, added.id, 'Resolved', actor)).toEqual({
 			ok: true,
 			id: added.id
 		});
 		expect((await activeFor(ctx.db, id)).map((a) => a.id)).toEqual([second.id]);
-		expect(await retireAnnotation(ctx.db, id, added.id, undefined, actor)).toMatchObject({
+		expect(await retireNote(ctx.db, id, added.id, undefined, actor)).toMatchObject({
 			ok: false,
 			code: 'retired'
 		});
-		expect(
-			await editAnnotation(ctx.db, id, added.id, { title: 'x', body: 'y' }, actor)
-		).toMatchObject({ ok: false, code: 'retired' });
-		expect(await addAnnotation(ctx.db, 2_000_000_000, input, actor)).toMatchObject({
+		expect(await editNote(ctx.db, id, added.id, { title: 'x', body: 'y' }, actor)).toMatchObject({
+			ok: false,
+			code: 'retired'
+		});
+		expect(await addNote(ctx.db, 2_000_000_000, input, actor)).toMatchObject({
 			ok: false,
 			code: 'not_found'
 		});
 
-		const listed = await annotationsFor(ctx.db, id);
+		const listed = await notesFor(ctx.db, id);
 		expect(listed.map((a) => [a.id, a.status, a.createdByEmail])).toEqual([
 			[second.id, 'active', actor.email],
 			[added.id, 'retired', actor.email]

@@ -1,7 +1,7 @@
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { brief, EMPTY_SUMMARY } from '$lib/domain/feedback';
-import type { ProviderSummary } from '$lib/server/providers';
+import type { ProviderSummary } from '$lib/domain/provider';
 import ProviderCard from './ProviderCard.svelte';
 
 const provider: ProviderSummary = {

@@ -3,10 +3,8 @@ import {
 	AT_HOME_ROUTE_CODES,
 	givenAtHome,
 	officeOnlyNote,
-	isRouteCode,
 	ROUTE_CODES,
-	routeLabel,
-	routeShortLabel
+	routeLabel
 } from './routes';
 
 describe('routes of administration', () => {
@@ -38,20 +36,6 @@ describe('routes of administration', () => {
 			transdermal: 'Transdermal',
 			nebulized: 'Nebulized'
 		});
-	});
-
-	it('has a short label for tight spaces', () => {
-		expect(routeShortLabel('iv')).toBe('IV');
-		expect(routeShortLabel('esketamine')).toBe('Spravato');
-		expect(routeShortLabel('intranasal')).toBe('Nasal');
-	});
-
-	it('recognises only exact codes', () => {
-		expect(isRouteCode('iv')).toBe(true);
-		expect(isRouteCode('nebulized')).toBe(true);
-		expect(isRouteCode('xyz')).toBe(false);
-		expect(isRouteCode('')).toBe(false);
-		expect(isRouteCode('IV infusion')).toBe(false);
 	});
 
 	it('says which routes a telehealth service can prescribe for home: never IV, IM or Spravato', () => {

@@ -28,10 +28,6 @@ export const ROUTE_CODES = ROUTES.map((r) => r.code) as [RouteCode, ...RouteCode
 
 const byCode = new Map<string, (typeof ROUTES)[number]>(ROUTES.map((r) => [r.code, r]));
 
-export function isRouteCode(value: string): value is RouteCode {
-	return byCode.has(value);
-}
-
 export function routeLabel(code: RouteCode): string {
 	return byCode.get(code)?.label ?? code;
 }
@@ -47,8 +43,4 @@ export function givenAtHome(code: RouteCode): boolean {
 export function officeOnlyNote(code: RouteCode | undefined): string | null {
 	if (!code || givenAtHome(code)) return null;
 	return `${routeLabel(code)} is given in an office, so no telehealth service offers it.`;
-}
-
-export function routeShortLabel(code: RouteCode): string {
-	return byCode.get(code)?.short ?? code;
 }

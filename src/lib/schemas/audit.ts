@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { PAGE_SIZE, pageParam } from './paging';
 
-export const AUDIT_PAGE_SIZE = 50;
-export const MAX_AUDIT_PAGE = 100_000;
+export const AUDIT_PAGE_SIZE = PAGE_SIZE;
 
 /** Entity types the app writes; the filter also accepts any other well-formed name. */
 export const AUDIT_ENTITY_TYPES = [
@@ -92,18 +92,7 @@ export const auditFilterSchema = z
 		entityId: z.string().trim().max(100, 'Entity ids are at most 100 characters.').optional(),
 		from: day('The “from” date').optional(),
 		to: day('The “to” date').optional(),
-		page: z
-			.string()
-			.trim()
-			.regex(/^\d+$/, 'The page must be a whole number.')
-			.transform(Number)
-			.pipe(
-				z
-					.number()
-					.min(1, 'The page must be 1 or more.')
-					.max(MAX_AUDIT_PAGE, `The page must be at most ${MAX_AUDIT_PAGE}.`)
-			)
-			.default(1)
+		page: pageParam
 	})
 	.refine((f) => !f.from || !f.to || f.from <= f.to, {
 		path: ['to'],

@@ -158,8 +158,6 @@ export const nearbyFiltersSchema = baseFilters
 		}
 	});
 
-export type NearbyFilters = z.output<typeof nearbyFiltersSchema>;
-
 /** /states/<code>: the state comes from the path; each group pages on its own. */
 export const statePageSchema = providerFiltersSchema
 	.pick({ route: true, kind: true, psychotherapy: true, accepting: true, page: true, sort: true })

@@ -203,9 +203,6 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const parsesIntoListing: Same<z.output<typeof listingSchema>, Listing> = true;
 void parsesIntoListing;
 
-/** Hidden from people, tempting to bots: a submission that fills it is dropped. */
-export const LISTING_HONEYPOT = 'fax_number';
-
 export const MESSAGE_MAX = 2000;
 
 /** A listing's version as the form saw it (a hidden field); anything else reads as "not given". */

@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import { PROVIDER_STATUSES } from '../domain/kinds';
 import { toStateCode } from '../domain/states';
+import { PAGE_SIZE, pageParam } from './paging';
 import { checkbox, cleanText, optionalText, requiredText } from './fields';
 import { resolveReportSchema, type ReportDecision } from './report';
 
-/** Schemas of the moderators' provider pages: the search form, status changes, annotations. */
+/** Schemas of the moderators' provider pages: the search form, status changes, editorial notes. */
 
-export const PROVIDER_PAGE_SIZE = 50;
-export const MAX_PROVIDER_PAGE = 100_000;
+export const PROVIDER_PAGE_SIZE = PAGE_SIZE;
 export const SEARCH_TEXT_MAX = 100;
-export const ANNOTATION_TITLE_MAX = 120;
-export const ANNOTATION_BODY_MAX = 2000;
+export const EDITORIAL_NOTE_TITLE_MAX = 120;
+export const EDITORIAL_NOTE_BODY_MAX = 2000;
 export const REASON_MAX = 500;
 
 /** Ids are PostgreSQL `integer`s: anything larger would be a database error, not a 404. */
@@ -63,18 +63,7 @@ export const providerSearchSchema = z.object({
 			error: (issue) => `Unknown choice “${String(issue.input)}” for demo listings.`
 		})
 		.optional(),
-	page: z
-		.string()
-		.trim()
-		.regex(/^\d+$/, 'The page must be a whole number.')
-		.transform(Number)
-		.pipe(
-			z
-				.number()
-				.min(1, 'The page must be 1 or more.')
-				.max(MAX_PROVIDER_PAGE, `The page must be at most ${MAX_PROVIDER_PAGE}.`)
-		)
-		.default(1)
+	page: pageParam
 });
 
 export type ProviderSearch = z.output<typeof providerSearchSchema>;
@@ -93,29 +82,29 @@ export const suspendSchema = z.object({
 export const unsuspendSchema = z.object({ reason: optionalReason });
 export const verifySchema = z.object({ reason: optionalReason });
 
-const annotationBody = z.preprocess(
+const noteBody = z.preprocess(
 	cleanText,
 	z
 		.string({ error: 'Write the note.' })
 		.min(1, 'Write the note.')
 		.max(
-			ANNOTATION_BODY_MAX,
-			`Keep the note to ${ANNOTATION_BODY_MAX.toLocaleString('en-US')} characters or fewer.`
+			EDITORIAL_NOTE_BODY_MAX,
+			`Keep the note to ${EDITORIAL_NOTE_BODY_MAX.toLocaleString('en-US')} characters or fewer.`
 		)
 );
 
-export const annotationSchema = z.object({
-	title: requiredText(ANNOTATION_TITLE_MAX, 'Give the note a title.', 'the title'),
-	body: annotationBody
+export const editorialNoteSchema = z.object({
+	title: requiredText(EDITORIAL_NOTE_TITLE_MAX, 'Give the note a title.', 'the title'),
+	body: noteBody
 });
 
-export type AnnotationInput = z.output<typeof annotationSchema>;
+export type EditorialNoteInput = z.output<typeof editorialNoteSchema>;
 
-export const editAnnotationSchema = annotationSchema.extend({
+export const editEditorialNoteSchema = editorialNoteSchema.extend({
 	annotationId: id('Missing note; reload the page and try again.')
 });
 
-export const retireAnnotationSchema = z.object({
+export const retireEditorialNoteSchema = z.object({
 	annotationId: id('Missing note; reload the page and try again.'),
 	reason: optionalReason
 });

@@ -17,9 +17,6 @@ const stars = (what: string) =>
 
 export const COMMENT_MAX = 2000;
 
-/** Hidden from people, tempting to bots: a submission that fills it is dropped. */
-export const HONEYPOT_FIELD = 'contact_url';
-
 export const ratingSchema = z.object({
 	overall: wholeNumber(1, 5, 'Choose an overall rating from 1 to 5 stars.'),
 	effectiveness: stars('effectiveness'),

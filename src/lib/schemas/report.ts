@@ -59,3 +59,8 @@ export const resolveReportSchema = z.object({
 		.max(500, 'Keep it to 500 characters or fewer.'),
 	markVerified: z.preprocess((v) => v === 'on' || v === true, z.boolean())
 });
+
+/** What a report form sent, as typed, to parse and to fill the form again. */
+export function reportFormValues(form: FormData) {
+	return { reason: form.get('reason') ?? undefined, note: String(form.get('note') ?? '') };
+}

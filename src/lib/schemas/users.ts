@@ -4,8 +4,8 @@ import { z } from 'zod';
 export const STAFF_ROLES = ['admin', 'moderator'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
-/** Mirrors PASSWORD_MIN in $lib/server/auth, which this shared module cannot import. */
-export const PASSWORD_MIN_LENGTH = 12;
+/** The shortest password an account may have; $lib/server/auth enforces it too. */
+export const PASSWORD_MIN = 12;
 /** argon2 hashes any length, but a cap keeps one request from costing seconds. */
 export const PASSWORD_MAX_LENGTH = 200;
 
@@ -18,7 +18,7 @@ const role = z.enum(STAFF_ROLES, { error: 'Choose admin or moderator.' });
 
 const password = z
 	.string({ error: 'Enter a password.' })
-	.min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
+	.min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters.`)
 	.max(PASSWORD_MAX_LENGTH, `Use ${PASSWORD_MAX_LENGTH} characters or fewer.`);
 
 export const createUserSchema = z.object({

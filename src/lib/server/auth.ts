@@ -5,6 +5,9 @@ import { and, count, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { oneRow, type Database } from './db';
 import { sessions, users } from './db/schema';
+import { PASSWORD_MIN } from '../schemas/users';
+
+export { PASSWORD_MIN };
 
 /**
  * Admin and moderator accounts: argon2id password hashes, server-side sessions (the cookie holds a
@@ -22,7 +25,6 @@ export interface SessionUser {
 
 export const SESSION_COOKIE = 'kd_session';
 export const SESSION_HOURS = 12;
-export const PASSWORD_MIN = 12;
 
 const ARGON2 = {
 	// 2 = Algorithm.Argon2id (a const enum, which isolated modules cannot read).

@@ -1,10 +1,7 @@
 import { fail, redirect, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
-import {
-	LISTING_HONEYPOT,
-	listingFieldErrors,
-	listingFormValues,
-	listingRequestSchema
-} from '../schemas/listing';
+import { caughtByHoneypot, HONEYPOT } from '../forms/honeypot';
+import { listingFieldErrors, listingFormValues, listingRequestSchema } from '../schemas/listing';
+import { formError, rateLimited } from './forms';
 import { ADDRESS_UNAVAILABLE, clientAddressOf } from './http';
 import * as requests from './requests';
 
@@ -22,26 +19,24 @@ export async function requestAction(
 ): Promise<RequestFormFailure> {
 	const { flat, nested } = listingFormValues(await event.request.formData());
 	const kind = providerSlug === undefined ? 'new' : 'update';
-	if (typeof flat[LISTING_HONEYPOT] === 'string' && flat[LISTING_HONEYPOT] !== '') {
+	const bot = caughtByHoneypot(nested, HONEYPOT.listingRequest);
+	if (caughtByHoneypot(flat, HONEYPOT.listingRequest) || bot) {
 		redirect(303, `/list-your-practice/received?kind=${kind}`);
 	}
-	delete flat[LISTING_HONEYPOT];
-	delete nested[LISTING_HONEYPOT];
 	const parsed = listingRequestSchema.safeParse(nested);
 	if (!parsed.success) {
 		return fail(400, { values: flat, errors: listingFieldErrors(parsed.error) });
 	}
 	const address = clientAddressOf(event.getClientAddress);
-	if (!address) return fail(503, { values: flat, errors: { form: ADDRESS_UNAVAILABLE } });
+	if (!address) return formError(503, ADDRESS_UNAVAILABLE, { values: flat });
 	const result = await requests.submitRequest(event.locals.db, parsed.data, {
 		address,
 		providerSlug
 	});
 	if (!result.ok) {
 		if (result.code === 'invalid') return fail(400, { values: flat, errors: result.fields });
-		if (result.code === 'not_found')
-			return fail(404, { values: flat, errors: { form: result.message } });
-		return fail(429, { values: flat, errors: { form: result.message } });
+		if (result.code === 'not_found') return formError(404, result.message, { values: flat });
+		return rateLimited(result, { values: flat });
 	}
 	redirect(303, `/list-your-practice/received?kind=${kind}&ref=${result.id}`);
 }

@@ -1,5 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import * as auth from '$lib/server/auth';
+import { formError } from '$lib/server/forms';
 import { ADDRESS_UNAVAILABLE, clientAddressOf } from '$lib/server/http';
 import { fieldErrors } from '$lib/schemas/errors';
 import { safeNext, signInSchema } from '$lib/schemas/admin';
@@ -17,13 +18,10 @@ export const actions: Actions = {
 		const parsed = signInSchema.safeParse({ email, password: form.get('password') ?? undefined });
 		if (!parsed.success) return fail(400, { email, errors: fieldErrors(parsed.error) });
 		const address = clientAddressOf(getClientAddress);
-		if (!address) return fail(503, { email, errors: { form: ADDRESS_UNAVAILABLE } });
+		if (!address) return formError(503, ADDRESS_UNAVAILABLE, { email });
 		const result = await auth.signIn(locals.db, parsed.data.email, parsed.data.password, address);
 		if (!result.ok) {
-			return fail(result.retryAfterSeconds ? 429 : 400, {
-				email,
-				errors: { form: result.message }
-			});
+			return formError(result.retryAfterSeconds ? 429 : 400, result.message, { email });
 		}
 		cookies.set(auth.SESSION_COOKIE, result.token, {
 			path: '/',

@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import * as annotations from '$lib/server/annotations';
+import * as editorialNotes from '$lib/server/editorial-notes';
 import * as providers from '$lib/server/providers';
 import * as ratings from '$lib/server/ratings';
 import { redirectToCurrentSlug } from '$lib/server/slug-redirect';
@@ -23,7 +23,7 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
 		/^\d{1,5}$/.test(pageParam) && Number(pageParam) >= 1 ? Number(pageParam) : 1;
 	const [comments, editorial] = await Promise.all([
 		ratings.comments(locals.db, provider.id, commentsPage),
-		annotations.activeFor(locals.db, provider.id)
+		editorialNotes.activeFor(locals.db, provider.id)
 	]);
 	const rated = RATED.find((r) => r === url.searchParams.get('rated'));
 	return {

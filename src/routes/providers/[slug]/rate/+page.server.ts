@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { error, fail, redirect } from '@sveltejs/kit';
+import { caughtByHoneypot, HONEYPOT } from '$lib/forms/honeypot';
 import * as providers from '$lib/server/providers';
 import * as ratings from '$lib/server/ratings';
 import { deviceForRatePage, deviceToken } from '$lib/server/device';
 import { redirectToCurrentSlug } from '$lib/server/slug-redirect';
+import { formError, rateLimited } from '$lib/server/forms';
 import { ADDRESS_UNAVAILABLE, clientAddressOf } from '$lib/server/http';
 import { fieldErrors } from '$lib/schemas/errors';
-import { HONEYPOT_FIELD, ratingFormValues, ratingSchema } from '$lib/schemas/rating';
+import { ratingFormValues, ratingSchema } from '$lib/schemas/rating';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({
@@ -46,15 +48,14 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const values = ratingFormValues(form);
 		// A filled honeypot is a bot: answer as if accepted and keep nothing.
-		if (typeof values[HONEYPOT_FIELD] === 'string' && values[HONEYPOT_FIELD] !== '') {
+		if (caughtByHoneypot(values, HONEYPOT.feedback)) {
 			redirect(303, `/providers/${params.slug}?rated=received#feedback`);
 		}
-		delete values[HONEYPOT_FIELD];
 		const parsed = ratingSchema.safeParse(values);
 		if (!parsed.success) return fail(400, { values, errors: fieldErrors(parsed.error) });
 
 		const address = clientAddressOf(getClientAddress);
-		if (!address) return fail(503, { values, errors: { form: ADDRESS_UNAVAILABLE } });
+		if (!address) return formError(503, ADDRESS_UNAVAILABLE, { values });
 		const result = await ratings.submitRating(locals.db, params.slug, parsed.data, {
 			address,
 			device: deviceToken(cookies)
@@ -62,7 +63,7 @@ export const actions: Actions = {
 		if (!result.ok) {
 			if (result.code === 'not_found') error(404, { message: result.message, code: 'not_found' });
 			if (result.code === 'invalid') return fail(400, { values, errors: result.fields });
-			return fail(429, { values, errors: { form: result.message } });
+			return rateLimited(result, { values });
 		}
 		redirect(303, `/providers/${params.slug}?rated=${result.status}#feedback`);
 	}

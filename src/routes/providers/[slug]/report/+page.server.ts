@@ -1,11 +1,12 @@
 import { error, fail, redirect } from '@sveltejs/kit';
+import { caughtByHoneypot, HONEYPOT } from '$lib/forms/honeypot';
+import { formError, rateLimited } from '$lib/server/forms';
 import * as providers from '$lib/server/providers';
 import * as reports from '$lib/server/reports';
 import { redirectToCurrentSlug } from '$lib/server/slug-redirect';
 import { ADDRESS_UNAVAILABLE, clientAddressOf } from '$lib/server/http';
 import { fieldErrors } from '$lib/schemas/errors';
-import { HONEYPOT_FIELD } from '$lib/schemas/rating';
-import { reportSchema } from '$lib/schemas/report';
+import { reportSchema, reportFormValues } from '$lib/schemas/report';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, locals, url }) => {
@@ -20,21 +21,18 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 export const actions: Actions = {
 	default: async ({ request, params, locals, getClientAddress }) => {
 		const form = await request.formData();
-		const values = {
-			reason: form.get('reason') ?? undefined,
-			note: String(form.get('note') ?? '')
-		};
-		if (String(form.get(HONEYPOT_FIELD) ?? '') !== '') {
+		const values = reportFormValues(form);
+		if (caughtByHoneypot(form, HONEYPOT.feedback)) {
 			redirect(303, `/providers/${params.slug}?reported=1`);
 		}
 		const parsed = reportSchema.safeParse(values);
 		if (!parsed.success) return fail(400, { values, errors: fieldErrors(parsed.error) });
 		const address = clientAddressOf(getClientAddress);
-		if (!address) return fail(503, { values, errors: { form: ADDRESS_UNAVAILABLE } });
+		if (!address) return formError(503, ADDRESS_UNAVAILABLE, { values });
 		const result = await reports.submitReport(locals.db, params.slug, parsed.data, { address });
 		if (!result.ok) {
 			if (result.code === 'not_found') error(404, { message: result.message, code: 'not_found' });
-			return fail(429, { values, errors: { form: result.message } });
+			return rateLimited(result, { values });
 		}
 		redirect(303, `/providers/${params.slug}?reported=1`);
 	}

@@ -1,16 +1,16 @@
 import { error, fail } from '@sveltejs/kit';
 import { requireRole } from '$lib/server/auth';
-import * as annotationAdmin from '$lib/server/annotation-admin';
+import * as editorialNotes from '$lib/server/editorial-notes';
 import * as listingRequests from '$lib/server/requests';
 import * as providers from '$lib/server/providers';
 import * as providerAdmin from '$lib/server/provider-admin';
 import { fieldErrors } from '$lib/schemas/errors';
 import { listingToFlat } from '$lib/schemas/listing';
 import {
-	annotationSchema,
-	editAnnotationSchema,
+	editorialNoteSchema,
+	editEditorialNoteSchema,
 	parseId,
-	retireAnnotationSchema,
+	retireEditorialNoteSchema,
 	suspendSchema,
 	unsuspendSchema,
 	verifySchema
@@ -41,7 +41,7 @@ export const load: PageServerLoad = async (event) => {
 	const record = await providers.loadRecord(db, { id: id });
 	if (!record) notFound();
 	const [notes, history, requests] = await Promise.all([
-		annotationAdmin.annotationsFor(db, id),
+		editorialNotes.notesFor(db, id),
 		providerAdmin.providerHistory(db, id),
 		listingRequests.pendingRequestsFor(db, id)
 	]);
@@ -192,11 +192,11 @@ export const actions: Actions = {
 		const user = requireRole(event);
 		const id = providerId(event.params.id);
 		const values = await formValues(event);
-		const parsed = annotationSchema.safeParse(values);
+		const parsed = editorialNoteSchema.safeParse(values);
 		if (!parsed.success) {
 			return fail(400, { action: 'annotate', values, errors: fieldErrors(parsed.error) });
 		}
-		const result = await annotationAdmin.addAnnotation(event.locals.db, id, parsed.data, user);
+		const result = await editorialNotes.addNote(event.locals.db, id, parsed.data, user);
 		if (!result.ok) notFound();
 		return { action: 'annotate', done: 'The editorial note is added to the public profile.' };
 	},
@@ -206,7 +206,7 @@ export const actions: Actions = {
 		const id = providerId(event.params.id);
 		const values = await formValues(event);
 		const annotationId = parseId(values.annotationId);
-		const parsed = editAnnotationSchema.safeParse(values);
+		const parsed = editEditorialNoteSchema.safeParse(values);
 		if (!parsed.success) {
 			return fail(400, {
 				action: 'editAnnotation',
@@ -216,7 +216,7 @@ export const actions: Actions = {
 			});
 		}
 		const { annotationId: noteId, ...note } = parsed.data;
-		const result = await annotationAdmin.editAnnotation(event.locals.db, id, noteId, note, user);
+		const result = await editorialNotes.editNote(event.locals.db, id, noteId, note, user);
 		if (!result.ok) {
 			return fail(result.code === 'not_found' ? 404 : 409, {
 				action: 'editAnnotation',
@@ -233,7 +233,7 @@ export const actions: Actions = {
 		const id = providerId(event.params.id);
 		const values = await formValues(event);
 		const annotationId = parseId(values.annotationId);
-		const parsed = retireAnnotationSchema.safeParse(values);
+		const parsed = retireEditorialNoteSchema.safeParse(values);
 		if (!parsed.success) {
 			return fail(400, {
 				action: 'retireAnnotation',
@@ -242,7 +242,7 @@ export const actions: Actions = {
 				errors: fieldErrors(parsed.error)
 			});
 		}
-		const result = await annotationAdmin.retireAnnotation(
+		const result = await editorialNotes.retireNote(
 			event.locals.db,
 			id,
 			parsed.data.annotationId,

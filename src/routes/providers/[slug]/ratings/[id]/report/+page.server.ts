@@ -1,11 +1,12 @@
 import { error, fail, redirect } from '@sveltejs/kit';
+import { caughtByHoneypot, HONEYPOT } from '$lib/forms/honeypot';
+import { formError, rateLimited } from '$lib/server/forms';
 import { ADDRESS_UNAVAILABLE, clientAddressOf } from '$lib/server/http';
 import * as reports from '$lib/server/reports';
 import { redirectToCurrentSlug } from '$lib/server/slug-redirect';
 import { fieldErrors } from '$lib/schemas/errors';
 import { parseId } from '$lib/schemas/provider-admin';
-import { HONEYPOT_FIELD } from '$lib/schemas/rating';
-import { ratingReportSchema } from '$lib/schemas/report';
+import { ratingReportSchema, reportFormValues } from '$lib/schemas/report';
 import type { Actions, PageServerLoad } from './$types';
 
 function notFound(): never {
@@ -34,22 +35,19 @@ export const actions: Actions = {
 		const ratingId = parseId(params.id);
 		if (ratingId === null) notFound();
 		const form = await request.formData();
-		const values = {
-			reason: form.get('reason') ?? undefined,
-			note: String(form.get('note') ?? '')
-		};
+		const values = reportFormValues(form);
 		const thanks = `/providers/${params.slug}?reported=rating#comments`;
-		if (String(form.get(HONEYPOT_FIELD) ?? '') !== '') redirect(303, thanks);
+		if (caughtByHoneypot(form, HONEYPOT.feedback)) redirect(303, thanks);
 		const parsed = ratingReportSchema.safeParse(values);
 		if (!parsed.success) return fail(400, { values, errors: fieldErrors(parsed.error) });
 		const address = clientAddressOf(getClientAddress);
-		if (!address) return fail(503, { values, errors: { form: ADDRESS_UNAVAILABLE } });
+		if (!address) return formError(503, ADDRESS_UNAVAILABLE, { values });
 		const result = await reports.submitRatingReport(locals.db, params.slug, ratingId, parsed.data, {
 			address
 		});
 		if (!result.ok) {
 			if (result.code === 'not_found') notFound();
-			return fail(429, { values, errors: { form: result.message } });
+			return rateLimited(result, { values });
 		}
 		redirect(303, thanks);
 	}

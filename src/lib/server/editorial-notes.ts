@@ -1,15 +1,17 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
-import type { AnnotationInput } from '../schemas/provider-admin';
+import type { EditorialNote } from '../domain/editorial-note';
+import type { EditorialNoteInput } from '../schemas/provider-admin';
 import * as audit from './audit';
 import type { Database } from './db';
 import { annotations, providers, users } from './db/schema';
 
 /**
  * Moderators' editorial notes on a provider: written, corrected and retired here, shown on the
- * public profile while active (annotations.ts). Each change is audited in its own transaction.
+ * public profile while active. Each change is audited in its own transaction. The table is still
+ * called `annotations`, and the audit log's entries `annotation.*`: stored names, kept.
  */
 
-export interface AdminAnnotation {
+export interface EditorialNoteRecord {
 	id: number;
 	title: string;
 	body: string;
@@ -21,7 +23,7 @@ export interface AdminAnnotation {
 }
 
 /** Every note on a provider: active ones first, each group newest first. */
-export async function annotationsFor(db: Database, providerId: number): Promise<AdminAnnotation[]> {
+export async function notesFor(db: Database, providerId: number): Promise<EditorialNoteRecord[]> {
 	return db
 		.select({
 			id: annotations.id,
@@ -39,20 +41,20 @@ export async function annotationsFor(db: Database, providerId: number): Promise<
 		.orderBy(asc(annotations.status), desc(annotations.updatedAt), desc(annotations.id));
 }
 
-export type AnnotationResult =
+export type NoteResult =
 	{ ok: true; id: number } | { ok: false; code: 'not_found' | 'retired'; message: string };
 
 const NO_PROVIDER = 'That provider does not exist.';
 const NO_NOTE = 'That note does not belong to this provider (or no longer exists).';
 const RETIRED = 'That note was already retired; add a new one instead.';
 
-export async function addAnnotation(
+export async function addNote(
 	db: Database,
 	providerId: number,
-	input: AnnotationInput,
+	input: EditorialNoteInput,
 	actor: { id: number }
-): Promise<AnnotationResult> {
-	return db.transaction(async (tx): Promise<AnnotationResult> => {
+): Promise<NoteResult> {
+	return db.transaction(async (tx): Promise<NoteResult> => {
 		const [provider] = await tx
 			.select({ id: providers.id })
 			.from(providers)
@@ -86,14 +88,14 @@ async function lockNote(tx: Database, providerId: number, annotationId: number) 
 }
 
 /** Corrects an active note's title and body. */
-export async function editAnnotation(
+export async function editNote(
 	db: Database,
 	providerId: number,
 	annotationId: number,
-	input: AnnotationInput,
+	input: EditorialNoteInput,
 	actor: { id: number }
-): Promise<AnnotationResult> {
-	return db.transaction(async (tx): Promise<AnnotationResult> => {
+): Promise<NoteResult> {
+	return db.transaction(async (tx): Promise<NoteResult> => {
 		const note = await lockNote(tx, providerId, annotationId);
 		if (!note) return { ok: false, code: 'not_found', message: NO_NOTE };
 		if (note.status !== 'active') return { ok: false, code: 'retired', message: RETIRED };
@@ -114,14 +116,14 @@ export async function editAnnotation(
 }
 
 /** Takes a note off the public profile; it stays here, and in the audit log, as history. */
-export async function retireAnnotation(
+export async function retireNote(
 	db: Database,
 	providerId: number,
 	annotationId: number,
 	reason: string | undefined,
 	actor: { id: number }
-): Promise<AnnotationResult> {
-	return db.transaction(async (tx): Promise<AnnotationResult> => {
+): Promise<NoteResult> {
+	return db.transaction(async (tx): Promise<NoteResult> => {
 		const note = await lockNote(tx, providerId, annotationId);
 		if (!note) return { ok: false, code: 'not_found', message: NO_NOTE };
 		if (note.status !== 'active') return { ok: false, code: 'retired', message: RETIRED };
@@ -141,4 +143,18 @@ export async function retireAnnotation(
 		});
 		return { ok: true, id: annotationId };
 	});
+}
+
+/** Moderators' active editorial notes on a provider, newest first (written in the admin area). */
+export async function activeFor(db: Database, providerId: number): Promise<EditorialNote[]> {
+	return db
+		.select({
+			id: annotations.id,
+			title: annotations.title,
+			body: annotations.body,
+			updatedAt: annotations.updatedAt
+		})
+		.from(annotations)
+		.where(and(eq(annotations.providerId, providerId), eq(annotations.status, 'active')))
+		.orderBy(desc(annotations.updatedAt));
 }
