@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { PASSWORD_MIN_LENGTH } from '../schemas/users';
+import { PASSWORD_MIN } from '../schemas/users';
 
 /**
  * Every environment variable the app reads, read here once and validated; README.md's
@@ -78,7 +78,7 @@ const environment = z
 			unsetIfEmpty,
 			z
 				.string()
-				.min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
+				.min(PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`)
 				.optional()
 		),
 		RATING_LIMIT_PER_HOUR: positiveWhole(5),
