@@ -47,7 +47,14 @@ const circle = nearbyFiltersSchema.shape;
  * `radius`, only the providers within that circle (what a radius search lists).
  */
 export const mapQuerySchema = providerFiltersSchema
-	.pick({ state: true, route: true, kind: true, telehealth: true, psychotherapy: true })
+	.pick({
+		state: true,
+		route: true,
+		kind: true,
+		telehealth: true,
+		psychotherapy: true,
+		accepting: true
+	})
 	.extend({
 		lat: circle.lat,
 		lng: circle.lng,

@@ -19,7 +19,7 @@ const NEAREST_OFFERED = 3;
 
 /** A filter the person could remove, with the count they would get. */
 export interface Relaxation {
-	param: 'state' | 'route' | 'kind' | 'telehealth' | 'psychotherapy';
+	param: 'state' | 'route' | 'kind' | 'telehealth' | 'psychotherapy' | 'accepting';
 	label: string;
 	total: number;
 	capped: boolean;
@@ -45,10 +45,19 @@ function filterLabel(param: Relaxation['param'], f: Filters): string {
 			return f.telehealth ? 'Telehealth only' : 'In person only';
 		case 'psychotherapy':
 			return `Psychotherapy / integration ${f.psychotherapy ? 'offered' : 'not offered'}`;
+		case 'accepting':
+			return 'Accepting new patients';
 	}
 }
 
-const ACTIVE: Relaxation['param'][] = ['state', 'route', 'kind', 'telehealth', 'psychotherapy'];
+const ACTIVE: Relaxation['param'][] = [
+	'state',
+	'route',
+	'kind',
+	'telehealth',
+	'psychotherapy',
+	'accepting'
+];
 
 async function relaxations(
 	filters: Filters,
