@@ -76,10 +76,7 @@ const environment = z
 		),
 		ADMIN_PASSWORD: z.preprocess(
 			unsetIfEmpty,
-			z
-				.string()
-				.min(PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`)
-				.optional()
+			z.string().min(PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`).optional()
 		),
 		RATING_LIMIT_PER_HOUR: positiveWhole(5),
 		RATING_BURST_PER_PROVIDER_PER_HOUR: positiveWhole(5),
