@@ -27,7 +27,8 @@ const withReadmeServer = process.env.E2E_README_SERVER !== 'off';
 const LISTING_CHANGES = [
 	'**/listing-request.spec.ts',
 	'**/moderation.spec.ts',
-	'**/admin-journeys.spec.ts'
+	'**/admin-journeys.spec.ts',
+	'**/new-patients.spec.ts'
 ];
 
 export default defineConfig({
