@@ -75,9 +75,42 @@ export const BAYES_PRIOR_WEIGHT = 5;
 export const CAUTION_MIN_RATINGS = 5;
 /** …and at least this share of them are NON_RESPONDER_MAX_STARS or lower. */
 export const CAUTION_MIN_SHARE = 0.4;
-/** The aspects the caution rules watch ('overall' is the overall rating). */
-export const CAUTION_ASPECTS = ['overall', 'support', 'education', 'value'] as const;
-export type CautionAspect = (typeof CAUTION_ASPECTS)[number];
+
+/**
+ * The caution rules, one per aspect watched ('overall' is the overall rating), in the order notes
+ * are listed, with the only copy of their wording: `subject` names the aspect on /methodology,
+ * `phrase` in the note on a listing. A stored caution needs only its rule and its numbers.
+ */
+export const CAUTION_RULES = [
+	{
+		id: 'low-overall',
+		aspect: 'overall',
+		subject: 'the overall rating',
+		phrase: 'their overall experience'
+	},
+	{
+		id: 'low-support',
+		aspect: 'support',
+		subject: 'support during treatment',
+		phrase: 'support during treatment'
+	},
+	{
+		id: 'low-education',
+		aspect: 'education',
+		subject: 'education and screening',
+		phrase: 'education and screening'
+	},
+	{ id: 'low-value', aspect: 'value', subject: 'value for cost', phrase: 'value for cost' }
+] as const;
+export type CautionRuleId = (typeof CAUTION_RULES)[number]['id'];
+export type CautionAspect = (typeof CAUTION_RULES)[number]['aspect'];
+export const CAUTION_ASPECTS: readonly CautionAspect[] = CAUTION_RULES.map((r) => r.aspect);
+
+/** The note a caution shows: its evidence, in numbers. */
+export function cautionText(aspect: CautionAspect, low: number, total: number): string {
+	const rule = CAUTION_RULES.find((r) => r.aspect === aspect)!;
+	return `${low} of ${total} patients rated ${rule.phrase} ${NON_RESPONDER_MAX_STARS} stars or lower`;
+}
 
 export interface AspectSummary {
 	mean: number | null;
@@ -187,23 +220,33 @@ export function weightedScore(count: number, overallMean: number | null): number
 	return (count / (count + m)) * overallMean + (m / (count + m)) * BAYES_PRIOR_MEAN;
 }
 
-const CAUTION_PHRASE: Record<CautionAspect, string> = {
-	overall: 'their overall experience',
-	support: 'support during treatment',
-	education: 'education and screening',
-	value: 'value for cost'
-};
-
 export function caution(aspect: CautionAspect, stars: readonly number[]): Caution | null {
 	const total = stars.length;
 	const low = stars.filter((s) => s <= NON_RESPONDER_MAX_STARS).length;
 	if (total < CAUTION_MIN_RATINGS || low / total < CAUTION_MIN_SHARE) return null;
-	return {
-		aspect,
-		low,
-		total,
-		text: `${low} of ${total} patients rated ${CAUTION_PHRASE[aspect]} ${NON_RESPONDER_MAX_STARS} stars or lower`
-	};
+	return { aspect, low, total, text: cautionText(aspect, low, total) };
+}
+
+/**
+ * A stored caution in the shape readers show, its wording always from CAUTION_RULES: stored by
+ * rule id with its numbers, or (older rows) by aspect with a sentence that is not used.
+ */
+function cautionFromStored(stored: {
+	rule?: CautionRuleId;
+	aspect?: CautionAspect;
+	low: number;
+	total: number;
+}): Caution[] {
+	const aspect = stored.aspect ?? CAUTION_RULES.find((r) => r.id === stored.rule)?.aspect;
+	if (!aspect) return [];
+	return [
+		{
+			aspect,
+			low: stored.low,
+			total: stored.total,
+			text: cautionText(aspect, stored.low, stored.total)
+		}
+	];
 }
 
 const present = (values: (number | null | undefined)[]) =>
@@ -278,7 +321,8 @@ export function fromStored(stored: unknown): FeedbackSummary {
 	const s = stored as Partial<FeedbackSummary> & Omit<FeedbackSummary, 'rulesVersion'>;
 	// The column's default, `{}`: nothing summarised yet.
 	if (!Array.isArray(s?.distribution)) return EMPTY_SUMMARY;
-	if (s.rulesVersion === FEEDBACK_RULES_VERSION) return s as FeedbackSummary;
+	const cautions = (s.cautions ?? []).flatMap(cautionFromStored);
+	if (s.rulesVersion === FEEDBACK_RULES_VERSION) return { ...(s as FeedbackSummary), cautions };
 	const guarded = (n: number | null, count: number) => (count < LABEL_MIN_ANSWERS ? null : n);
 	return {
 		...s,
@@ -295,7 +339,8 @@ export function fromStored(stored: unknown): FeedbackSummary {
 		byCondition: s.byCondition.map((c) => ({
 			...c,
 			effectivePercent: guarded(c.effectivePercent, c.count)
-		}))
+		})),
+		cautions
 	};
 }
 

@@ -1,9 +1,5 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
-import { conditionLabel, type ConditionCode } from '../domain/conditions';
-import { kindLabel, type ProviderKind } from '../domain/kinds';
-import { formatPriceRange, formatUsd } from '../domain/money';
 import { ratingReportReasonLabel, reportReasonLabel } from '../domain/reports';
-import { ROUTES } from '../domain/routes';
 import {
 	AUDIT_ENTITY_LABELS,
 	AUDIT_PAGE_SIZE,
@@ -11,6 +7,7 @@ import {
 	SYSTEM_ACTOR,
 	type AuditFilters
 } from '../schemas/audit';
+import { diff, type AuditChange } from './audit-diff';
 import type { Database } from './db';
 import {
 	annotations,
@@ -22,15 +19,9 @@ import {
 	users
 } from './db/schema';
 
-/** Reading the append-only audit log (writing is audit.ts's job). */
+/** Reading the append-only audit log (writing is audit.ts's job; changes in words, audit-diff.ts). */
 
-export interface AuditChange {
-	key: string;
-	/** The field in words. */
-	label: string;
-	before: string;
-	after: string;
-}
+export { diff, type AuditChange } from './audit-diff';
 
 /** What an entry is about, in words, with the admin page to see it on. */
 export interface AuditEntity {
@@ -146,72 +137,61 @@ function idsOf(rows: { entityType: string; entityId: string }[], type: string): 
 	];
 }
 
+/** The provider a report, rating or note is about. */
+const aboutProvider = { providerId: providers.id, name: providers.name };
+
 /** Names for what the entries are about: a listing's name, an account's email, … */
 async function entitiesOf(
 	db: Database,
 	rows: { entityType: string; entityId: string }[]
 ): Promise<Map<string, AuditEntity>> {
-	const ids = (type: string) => idsOf(rows, type);
-	const none = Promise.resolve([]);
+	/** The query for one entity type's ids, run only when the entries name some. */
+	const lookup = <T>(type: string, query: (ids: number[]) => Promise<T[]>): Promise<T[]> => {
+		const ids = idsOf(rows, type);
+		return ids.length ? query(ids) : Promise.resolve([]);
+	};
 	const [listed, accounts, requests, reports, rated, notes] = await Promise.all([
-		ids('provider').length
-			? db
-					.select({ id: providers.id, name: providers.name })
-					.from(providers)
-					.where(inArray(providers.id, ids('provider')))
-			: none,
-		ids('user').length
-			? db
-					.select({ id: users.id, email: users.email })
-					.from(users)
-					.where(inArray(users.id, ids('user')))
-			: none,
-		ids('listing_request').length
-			? db
-					.select({
-						id: listingRequests.id,
-						name: sql<string>`${listingRequests.payload}->>'name'`
-					})
-					.from(listingRequests)
-					.where(inArray(listingRequests.id, ids('listing_request')))
-			: none,
-		ids('problem_report').length
-			? db
-					.select({
-						id: problemReports.id,
-						reason: problemReports.reason,
-						ratingId: problemReports.ratingId,
-						providerId: providers.id,
-						name: providers.name
-					})
-					.from(problemReports)
-					.innerJoin(providers, eq(providers.id, problemReports.providerId))
-					.where(inArray(problemReports.id, ids('problem_report')))
-			: none,
-		ids('rating').length
-			? db
-					.select({
-						id: ratings.id,
-						overall: ratings.overall,
-						providerId: providers.id,
-						name: providers.name
-					})
-					.from(ratings)
-					.innerJoin(providers, eq(providers.id, ratings.providerId))
-					.where(inArray(ratings.id, ids('rating')))
-			: none,
-		ids('annotation').length
-			? db
-					.select({
-						id: annotations.id,
-						title: annotations.title,
-						providerId: providers.id,
-						name: providers.name
-					})
-					.from(annotations)
-					.innerJoin(providers, eq(providers.id, annotations.providerId))
-					.where(inArray(annotations.id, ids('annotation')))
-			: none
+		lookup('provider', (ids) =>
+			db
+				.select({ id: providers.id, name: providers.name })
+				.from(providers)
+				.where(inArray(providers.id, ids))
+		),
+		lookup('user', (ids) =>
+			db.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, ids))
+		),
+		lookup('listing_request', (ids) =>
+			db
+				.select({ id: listingRequests.id, name: sql<string>`${listingRequests.payload}->>'name'` })
+				.from(listingRequests)
+				.where(inArray(listingRequests.id, ids))
+		),
+		lookup('problem_report', (ids) =>
+			db
+				.select({
+					id: problemReports.id,
+					reason: problemReports.reason,
+					ratingId: problemReports.ratingId,
+					...aboutProvider
+				})
+				.from(problemReports)
+				.innerJoin(providers, eq(providers.id, problemReports.providerId))
+				.where(inArray(problemReports.id, ids))
+		),
+		lookup('rating', (ids) =>
+			db
+				.select({ id: ratings.id, overall: ratings.overall, ...aboutProvider })
+				.from(ratings)
+				.innerJoin(providers, eq(providers.id, ratings.providerId))
+				.where(inArray(ratings.id, ids))
+		),
+		lookup('annotation', (ids) =>
+			db
+				.select({ id: annotations.id, title: annotations.title, ...aboutProvider })
+				.from(annotations)
+				.innerJoin(providers, eq(providers.id, annotations.providerId))
+				.where(inArray(annotations.id, ids))
+		)
 	]);
 	const map = new Map<string, AuditEntity>();
 	const put = (type: string, id: number, label: string, href: string | null) =>
@@ -261,142 +241,4 @@ export async function auditFilterOptions(db: Database): Promise<AuditFilterOptio
 		actions: actions.map((r) => r.action),
 		entityTypes: entityTypes.map((r) => r.entityType)
 	};
-}
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const ABSENT = '—';
-const MAX_SHOWN = 160;
-
-/** Field names in words; listing fields as the listing form calls them. */
-const FIELD_LABELS: Record<string, string> = {
-	slug: 'Address (slug)',
-	status: 'Status',
-	lat: 'Map latitude',
-	lng: 'Map longitude',
-	lastVerifiedAt: 'Last verified',
-	name: 'Name',
-	kinds: 'Kinds',
-	description: 'Description',
-	street: 'Street',
-	city: 'City',
-	state: 'State',
-	zip: 'ZIP',
-	phone: 'Phone',
-	website: 'Website',
-	email: 'Email',
-	consultFee: 'Consultation fee',
-	acceptsInsurance: 'Accepts insurance',
-	insuranceNotes: 'Insurance notes',
-	offersPsychotherapy: 'Psychotherapy / integration',
-	telehealthStates: 'Telehealth licences',
-	conditions: 'Conditions treated',
-	role: 'Role',
-	disabledAt: 'Disabled',
-	password: 'Password',
-	sessionsEnded: 'Sessions ended',
-	reportsClosed: 'Reports closed',
-	applied: 'Applied from the request',
-	kept: 'Kept (moderator’s choice)',
-	listing: 'Listing address',
-	providerId: 'Listing',
-	title: 'Title',
-	body: 'Note',
-	retiredAt: 'Retired',
-	...Object.fromEntries(ROUTES.map((r) => [`routes.${r.code}`, r.label]))
-};
-
-const fieldLabel = (key: string) => FIELD_LABELS[key] ?? key;
-
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
-const when = new Intl.DateTimeFormat('en-US', {
-	dateStyle: 'medium',
-	timeStyle: 'short',
-	timeZone: 'UTC'
-});
-
-/** One value as a person reads it. */
-function readable(key: string, value: unknown): string {
-	if (value === undefined || value === null || value === '') return ABSENT;
-	if (typeof value === 'boolean') return value ? 'Yes' : 'No';
-	if (typeof value === 'string' && ISO_TIME.test(value)) {
-		const time = new Date(value);
-		return Number.isNaN(time.getTime()) ? value : `${when.format(time)} UTC`;
-	}
-	if (key === 'consultFee' && typeof value === 'number') return formatUsd(value);
-	if (Array.isArray(value)) {
-		if (value.length === 0) return 'none';
-		if (key === 'kinds') return value.map((k) => kindLabel(k as ProviderKind)).join(', ');
-		if (key === 'conditions')
-			return value.map((c) => conditionLabel(c as ConditionCode)).join(', ');
-		if (key === 'applied' || key === 'kept')
-			return value.map((k) => fieldLabel(String(k))).join(', ');
-		if (key === 'reportsClosed') return String(value.length);
-		return value.map((v) => (typeof v === 'string' ? v : readable('', v))).join(', ');
-	}
-	if (isRecord(value)) {
-		return Object.entries(value)
-			.map(([k, v]) => `${fieldLabel(k)}: ${readable(k, v)}`)
-			.join('; ');
-	}
-	return String(value);
-}
-
-/** A route offer as the listing shows it. */
-function offerText(offer: Record<string, unknown>): string {
-	const n = (v: unknown) => (typeof v === 'number' ? v : null);
-	return [
-		formatPriceRange(n(offer.priceMin), n(offer.priceMax)) ?? 'price not given',
-		typeof offer.seriesPrice === 'number' ? `series ${formatUsd(offer.seriesPrice)}` : null,
-		typeof offer.notes === 'string' ? offer.notes : null
-	]
-		.filter(Boolean)
-		.join('; ');
-}
-
-/** A listing's `routes` list as one field per route offered (`routes.iv`: "$400–$650"). */
-function spreadRoutes(record: Record<string, unknown>, other: Record<string, unknown>) {
-	if (!Array.isArray(record.routes) && !Array.isArray(other.routes)) return record;
-	const { routes, ...rest } = record;
-	const offers = new Map(
-		(Array.isArray(routes) ? routes : [])
-			.filter(isRecord)
-			.map((r) => [String(r.code), offerText(r)] as const)
-	);
-	const codes = new Set([
-		...offers.keys(),
-		...(Array.isArray(other.routes) ? other.routes.filter(isRecord).map((r) => String(r.code)) : [])
-	]);
-	const spread: Record<string, unknown> = { ...rest };
-	for (const code of ROUTES.map((r) => r.code as string).filter((c) => codes.has(c))) {
-		spread[`routes.${code}`] = Array.isArray(routes)
-			? (offers.get(code) ?? 'not offered')
-			: undefined;
-	}
-	return spread;
-}
-
-function compact(text: string): string {
-	return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}…` : text;
-}
-
-/**
- * The fields whose values differ between `before` and `after`, in first-seen order, each with
- * its name and both values in words ("—" when absent). Non-object values compare as one "value".
- */
-export function diff(before: unknown, after: unknown): AuditChange[] {
-	const b0 = isRecord(before) ? before : before == null ? {} : { value: before };
-	const a0 = isRecord(after) ? after : after == null ? {} : { value: after };
-	const b = spreadRoutes(b0, a0);
-	const a = spreadRoutes(a0, b0);
-	const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
-	return keys
-		.filter((key) => JSON.stringify(b[key]) !== JSON.stringify(a[key]))
-		.map((key) => ({
-			key,
-			label: fieldLabel(key),
-			before: compact(readable(key, b[key])),
-			after: compact(readable(key, a[key]))
-		}));
 }

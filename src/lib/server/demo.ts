@@ -1,602 +1,70 @@
 import { count, eq, sql } from 'drizzle-orm';
-import type { ConditionCode } from '../domain/conditions';
-import type { ProviderKind } from '../domain/kinds';
-import { summarize, type RatingFacts } from '../domain/feedback';
-import { mulberry32 } from '../domain/random';
-import { slugify } from '../domain/slug';
-import type { RouteCode } from '../domain/routes';
-import { STATE_CODES, type StateCode } from '../domain/states';
+import { summarize } from '../domain/feedback';
+import type { Listing } from '../domain/provider';
 import type { Database } from './db';
-import {
-	providerConditions,
-	providerFeedback,
-	providerRoutes,
-	providers,
-	providerTelehealthStates,
-	ratingConditions,
-	ratings
-} from './db/schema';
-import { zipcodesModule, type ZipcodesModule as ZipModule, type ZipEntry } from './zipcodes';
+import { providerFeedback, providers, ratingConditions, ratings } from './db/schema';
+import type { DemoProvider, DemoRating } from './demo/data';
+import { generateDemoProviders, generateDemoRatings } from './demo/generate';
+import { insertListings, providerTransaction, type NewPlacement } from './providers';
+import { zipcodesModule } from './zipcodes';
 
 /**
- * A deterministic, clearly fictional demo directory: ~600 providers at real ZIP centroids in all
- * 50 states + DC. Phones use the 555-01xx fiction range and websites the reserved .example domain.
+ * Seeding the demo directory (./demo/data.ts, ./demo/generate.ts): its providers through the
+ * provider writer, flagged `is_demo`, and their ratings with the aggregates they make.
  */
 
-export interface DemoRoute {
-	route: RouteCode;
-	priceMin: number | null;
-	priceMax: number | null;
-	seriesPrice: number | null;
-}
+export type { DemoProvider, DemoRating, DemoRoute } from './demo/data';
+export { generateDemoProviders, generateDemoRatings } from './demo/generate';
 
-export interface DemoProvider {
-	slug: string;
-	name: string;
-	kinds: ProviderKind[];
-	description: string;
-	website: string;
-	phone: string;
-	email: string;
-	street: string;
-	city: string;
-	state: StateCode;
-	zip: string;
-	lat: number;
-	lng: number;
-	consultFee: number | null;
-	acceptsInsurance: boolean;
-	insuranceNotes: string | null;
-	offersPsychotherapy: boolean;
-	lastVerifiedAt: Date;
-	routes: DemoRoute[];
-	telehealthStates: StateCode[];
-	conditions: ConditionCode[];
-}
+const orUndefined = <T>(value: T | null) => (value === null ? undefined : value);
 
-/** Rough 2020 census populations in millions: where demo clinics cluster, as real ones do. */
-const POPULATION: Record<StateCode, number> = {
-	AL: 5.0,
-	AK: 0.7,
-	AZ: 7.2,
-	AR: 3.0,
-	CA: 39.5,
-	CO: 5.8,
-	CT: 3.6,
-	DE: 1.0,
-	DC: 0.7,
-	FL: 21.5,
-	GA: 10.7,
-	HI: 1.5,
-	ID: 1.8,
-	IL: 12.8,
-	IN: 6.8,
-	IA: 3.2,
-	KS: 2.9,
-	KY: 4.5,
-	LA: 4.7,
-	ME: 1.4,
-	MD: 6.2,
-	MA: 7.0,
-	MI: 10.1,
-	MN: 5.7,
-	MS: 3.0,
-	MO: 6.2,
-	MT: 1.1,
-	NE: 2.0,
-	NV: 3.1,
-	NH: 1.4,
-	NJ: 9.3,
-	NM: 2.1,
-	NY: 20.2,
-	NC: 10.4,
-	ND: 0.8,
-	OH: 11.8,
-	OK: 4.0,
-	OR: 4.2,
-	PA: 13.0,
-	RI: 1.1,
-	SC: 5.1,
-	SD: 0.9,
-	TN: 6.9,
-	TX: 29.1,
-	UT: 3.3,
-	VT: 0.6,
-	VA: 8.6,
-	WA: 7.7,
-	WV: 1.8,
-	WI: 5.9,
-	WY: 0.6
-};
-
-const IN_PERSON_TOTAL = 560;
-const TELEHEALTH_TOTAL = 40;
-const VERIFIED_BEFORE = Date.UTC(2026, 9, 1);
-
-const NAME_PREFIXES = [
-	'Serenity',
-	'Clear Path',
-	'New Dawn',
-	'Bright Horizons',
-	'Renew',
-	'Evergreen',
-	'Summit',
-	'Harbor',
-	'Lumen',
-	'Northstar',
-	'Cedar',
-	'Riverstone',
-	'Kindred',
-	'Stillwater',
-	'Beacon',
-	'Meridian',
-	'Willow',
-	'Aspen',
-	'Haven',
-	'Mosaic',
-	'Sage',
-	'Lotus',
-	'True North',
-	'Open Sky',
-	'Keystone',
-	'Tidewater',
-	'Juniper',
-	'Solace',
-	'Greenleaf',
-	'Lighthouse'
-];
-const CLINIC_CORES = [
-	'Ketamine Clinic',
-	'Infusion Center',
-	'Ketamine & Wellness',
-	'Mind Health',
-	'Infusion Therapy'
-];
-const KAP_CORES = [
-	'Psychedelic Therapy',
-	'Ketamine-Assisted Psychotherapy',
-	'Integrative Psychiatry',
-	'Counseling Collective'
-];
-const SPRAVATO_CORES = [
-	'Psychiatry',
-	'Behavioral Health',
-	'TMS & Spravato Center',
-	'Mental Health Associates'
-];
-const TELE_NAMES = [
-	'Kindling',
-	'Quiet Shore',
-	'Greenway',
-	'Tall Pines',
-	'Wellbridge',
-	'Ember Health',
-	'Calm Current',
-	'Home Harbor',
-	'Kind Mind',
-	'Quiet Hours',
-	'Brightside Ketamine',
-	'Lantern',
-	'Pathlight',
-	'Steady Ground',
-	'Tranquil',
-	'Unwind',
-	'Horizon Home',
-	'Cascade Care',
-	'Clarity At Home',
-	'Restful',
-	'Sunrise Virtual',
-	'Elevate Mind',
-	'Anchorpoint',
-	'Gentle Reset',
-	'Inner Compass',
-	'Waypoint',
-	'Bluebird',
-	'Northwind',
-	'Oasis Virtual',
-	'Meadow',
-	'Nimbus',
-	'Tandem',
-	'Cove',
-	'Polaris',
-	'Solstice',
-	'Arbor',
-	'Kestrel',
-	'Fathom',
-	'Lumina',
-	'Trellis'
-];
-const STREETS = [
-	'Main St',
-	'Oak Ave',
-	'Maple Dr',
-	'Park Blvd',
-	'Cedar Ln',
-	'Washington St',
-	'Lake Rd',
-	'Hillcrest Ave',
-	'Medical Center Dr',
-	'Commerce Way',
-	'Elm St',
-	'Riverside Dr'
-];
-const SECONDARY_CONDITIONS: ConditionCode[] = [
-	'suicidal_ideation',
-	'bipolar_2',
-	'ptsd',
-	'anxiety',
-	'ocd',
-	'rumination',
-	'substance_use',
-	'chronic_pain',
-	'panic',
-	'intrusive_thoughts',
-	'mood_instability',
-	'bipolar_1'
-];
-
-function prng(seed: number) {
-	const next = mulberry32(seed);
+/** A demo provider as the writer takes it: the listing, and where and how it stands. */
+function asListing(p: DemoProvider): { listing: Listing; placement: NewPlacement } {
 	return {
-		next,
-		int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-		chance: (p: number) => next() < p,
-		pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)],
-		sample<T>(items: readonly T[], n: number): T[] {
-			const copy = [...items];
-			for (let i = copy.length - 1; i > 0; i--) {
-				const j = Math.floor(next() * (i + 1));
-				[copy[i], copy[j]] = [copy[j], copy[i]];
-			}
-			return copy.slice(0, n);
+		listing: {
+			name: p.name,
+			kinds: p.kinds,
+			description: p.description,
+			street: p.street,
+			city: p.city,
+			state: p.state,
+			zip: p.zip,
+			phone: p.phone,
+			website: p.website,
+			email: p.email,
+			routes: p.routes.map((r) => ({
+				code: r.route,
+				priceMin: orUndefined(r.priceMin),
+				priceMax: orUndefined(r.priceMax),
+				seriesPrice: orUndefined(r.seriesPrice)
+			})),
+			consultFee: orUndefined(p.consultFee),
+			acceptsInsurance: p.acceptsInsurance,
+			insuranceNotes: orUndefined(p.insuranceNotes),
+			offersPsychotherapy: p.offersPsychotherapy,
+			telehealthStates: p.telehealthStates,
+			conditions: p.conditions
+		},
+		placement: {
+			slug: p.slug,
+			lat: p.lat,
+			lng: p.lng,
+			status: 'published',
+			lastVerifiedAt: p.lastVerifiedAt,
+			isDemo: true
 		}
 	};
-}
-type Rng = ReturnType<typeof prng>;
-
-function roundTo(value: number, step: number) {
-	return Math.round(value / step) * step;
-}
-
-function priced(
-	rng: Rng,
-	route: RouteCode,
-	low: number,
-	high: number,
-	seriesOf: number | null
-): DemoRoute {
-	const priceMin = roundTo(rng.int(low, high - 50), 25);
-	const priceMax = Math.min(high, priceMin + roundTo(rng.int(0, 250), 25));
-	const seriesPrice = seriesOf ? roundTo(priceMin * seriesOf * 0.9, 50) : null;
-	return { route, priceMin, priceMax, seriesPrice };
-}
-
-const ROUTE_PRICES: Record<RouteCode, (rng: Rng) => DemoRoute> = {
-	iv: (rng) => priced(rng, 'iv', 300, 800, 6),
-	im: (rng) => priced(rng, 'im', 250, 500, 6),
-	intranasal: (rng) => priced(rng, 'intranasal', 100, 300, null),
-	esketamine: (rng) => priced(rng, 'esketamine', 600, 950, null),
-	troche: (rng) => ({
-		route: 'troche',
-		priceMin: rng.int(75, 82),
-		priceMax: rng.int(83, 90),
-		seriesPrice: roundTo(rng.int(250, 450), 10)
-	}),
-	rdt: (rng) => ({
-		route: 'rdt',
-		priceMin: rng.int(70, 85),
-		priceMax: rng.int(86, 110),
-		seriesPrice: roundTo(rng.int(250, 450), 10)
-	}),
-	oral: (rng) => ({
-		route: 'oral',
-		priceMin: rng.int(40, 60),
-		priceMax: rng.int(61, 90),
-		seriesPrice: null
-	}),
-	rectal: () => ({ route: 'rectal', priceMin: null, priceMax: null, seriesPrice: null }),
-	transdermal: () => ({
-		route: 'transdermal',
-		priceMin: null,
-		priceMax: null,
-		seriesPrice: null
-	}),
-	nebulized: () => ({ route: 'nebulized', priceMin: null, priceMax: null, seriesPrice: null })
-};
-
-function cityPicker(zipcodes: ZipModule, state: StateCode) {
-	const byCity = new Map<string, ZipEntry[]>();
-	for (const entry of zipcodes.lookupByState(state)) {
-		if (!entry.latitude || !entry.longitude) continue;
-		const list = byCity.get(entry.city) ?? [];
-		list.push(entry);
-		byCity.set(entry.city, list);
-	}
-	// Weight by ZIP count squared so demo clinics sit mostly in larger cities, as real ones do.
-	const cities = [...byCity.values()].sort(
-		(a, b) => b.length - a.length || a[0].zip.localeCompare(b[0].zip)
-	);
-	const weights = cities.map((c) => c.length * c.length);
-	const total = weights.reduce((a, b) => a + b, 0);
-	return (rng: Rng): ZipEntry => {
-		let r = rng.next() * total;
-		for (let i = 0; i < cities.length; i++) {
-			r -= weights[i];
-			if (r <= 0) return rng.pick(cities[i]);
-		}
-		return rng.pick(cities[0]);
-	};
-}
-
-function conditionsFor(rng: Rng, kinds: ProviderKind[]): ConditionCode[] {
-	const base: ConditionCode[] = ['mdd', 'trd'];
-	const extra = rng.sample(SECONDARY_CONDITIONS, rng.int(2, 6));
-	if (kinds.includes('kap')) extra.push('ptsd', 'triggers');
-	return [...new Set([...base, ...extra])];
-}
-
-function describe(kinds: ProviderKind[], city: string, telehealthCount: number): string {
-	const parts: string[] = [];
-	if (kinds.includes('clinic'))
-		parts.push(
-			`In-office ketamine treatment in ${city} with vital signs monitored throughout; please arrange a driver home after each session.`
-		);
-	if (kinds.includes('spravato'))
-		parts.push(
-			'Certified Spravato (esketamine) treatment center; most insurance plans, including the VA, are accepted for treatment-resistant depression.'
-		);
-	if (kinds.includes('kap'))
-		parts.push(
-			'Ketamine-assisted psychotherapy: preparation sessions, a dosing session of about two hours with a therapist present, and integration sessions in the days after.'
-		);
-	if (kinds.includes('telehealth'))
-		parts.push(
-			`At-home ketamine prescribed after a video assessment, shipped to patients in ${telehealthCount} states, with check-ins between sessions.`
-		);
-	parts.push('This is a fictional listing generated for demonstration.');
-	return parts.join(' ');
-}
-
-export function generateDemoProviders(zipcodes: ZipModule, seed = 20261121): DemoProvider[] {
-	const rng = prng(seed);
-	const totalPopulation = Object.values(POPULATION).reduce((a, b) => a + b, 0);
-	const slugs = new Set<string>();
-	const uniqueSlug = (base: string) => {
-		let slug = slugify(base);
-		for (let n = 2; slugs.has(slug); n++) slug = `${slugify(base)}-${n}`;
-		slugs.add(slug);
-		return slug;
-	};
-	const contact = (slug: string) => ({
-		website: `https://${slug}.example`,
-		email: `hello@${slug}.example`,
-		phone: `(${rng.int(201, 989)}) 555-01${String(rng.int(0, 99)).padStart(2, '0')}`
-	});
-	const verifiedAt = () => new Date(VERIFIED_BEFORE - rng.int(0, 365) * 86_400_000);
-	const out: DemoProvider[] = [];
-
-	for (const state of STATE_CODES) {
-		const pickCity = cityPicker(zipcodes, state);
-		const n = Math.max(3, Math.round((POPULATION[state] / totalPopulation) * IN_PERSON_TOTAL));
-		for (let i = 0; i < n; i++) {
-			const place = pickCity(rng);
-			const roll = rng.next();
-			let kinds: ProviderKind[];
-			let routes: RouteCode[];
-			let name: string;
-			if (roll < 0.58) {
-				kinds = rng.chance(0.25) ? ['clinic', 'spravato'] : ['clinic'];
-				routes = ['iv'];
-				if (rng.chance(0.4)) routes.push('im');
-				if (rng.chance(0.2)) routes.push('intranasal');
-				if (rng.chance(0.15)) routes.push('troche');
-				if (kinds.includes('spravato')) routes.push('esketamine');
-				name = `${rng.pick(NAME_PREFIXES)} ${rng.pick(CLINIC_CORES)}`;
-			} else if (roll < 0.73) {
-				kinds = ['spravato'];
-				routes = ['esketamine'];
-				name = `${rng.pick(NAME_PREFIXES)} ${rng.pick(SPRAVATO_CORES)}`;
-			} else if (roll < 0.9) {
-				kinds = ['kap'];
-				routes = rng.chance(0.6) ? ['troche'] : ['im', 'troche'];
-				if (rng.chance(0.1)) routes.push('rdt');
-				name = `${rng.pick(NAME_PREFIXES)} ${rng.pick(KAP_CORES)}`;
-			} else {
-				kinds = ['clinic', 'kap'];
-				routes = ['iv', 'im'];
-				if (rng.chance(0.3)) routes.push('troche');
-				name = `${rng.pick(NAME_PREFIXES)} ${rng.pick(KAP_CORES)}`;
-			}
-			// A few clinics also run a telehealth arm in their own state and a neighbour or two.
-			const hybrid = kinds.includes('clinic') && rng.chance(0.06);
-			const telehealthStates: StateCode[] = hybrid
-				? [...new Set([state, ...rng.sample(STATE_CODES, rng.int(1, 2))])]
-				: [];
-			if (hybrid) {
-				kinds = [...kinds, 'telehealth'];
-				if (!routes.includes('troche')) routes.push('troche');
-			}
-			const fullName = `${name} of ${place.city}`;
-			const slug = uniqueSlug(`${fullName}-${state}`);
-			const spravato = kinds.includes('spravato');
-			out.push({
-				slug,
-				name: fullName,
-				kinds,
-				description: describe(kinds, place.city, telehealthStates.length),
-				...contact(slug),
-				street: `${rng.int(100, 9899)} ${rng.pick(STREETS)}${rng.chance(0.5) ? `, Suite ${rng.int(100, 450)}` : ''}`,
-				city: place.city,
-				state,
-				zip: place.zip,
-				lat: place.latitude,
-				lng: place.longitude,
-				consultFee: kinds.includes('clinic')
-					? roundTo(rng.int(250, 450), 25)
-					: rng.chance(0.5)
-						? roundTo(rng.int(150, 300), 25)
-						: null,
-				acceptsInsurance: spravato || rng.chance(0.2),
-				insuranceNotes: spravato
-					? 'Spravato covered by most commercial plans and the VA; prior authorization required.'
-					: null,
-				offersPsychotherapy: kinds.includes('kap') || rng.chance(0.3),
-				lastVerifiedAt: verifiedAt(),
-				routes: routes.map((r) => ROUTE_PRICES[r](rng)),
-				telehealthStates,
-				conditions: conditionsFor(rng, kinds)
-			});
-		}
-	}
-
-	const hubs = (Object.keys(POPULATION) as StateCode[]).filter((s) => POPULATION[s] >= 8);
-	for (let i = 0; i < TELEHEALTH_TOTAL; i++) {
-		const state = rng.pick(hubs);
-		const place = cityPicker(zipcodes, state)(rng);
-		const kinds: ProviderKind[] = rng.chance(0.3) ? ['telehealth', 'kap'] : ['telehealth'];
-		const routes: RouteCode[] = rng.chance(0.5)
-			? ['troche', 'rdt']
-			: [rng.pick(['troche', 'rdt'] as const)];
-		if (rng.chance(0.1)) routes.push('oral');
-		const size = rng.int(5, 40);
-		const others = rng.sample(STATE_CODES, STATE_CODES.length).filter((s) => s !== state);
-		const licensed = [state, ...others.slice(0, size - 1)];
-		const name = `${TELE_NAMES[i % TELE_NAMES.length]} Telehealth`;
-		const slug = uniqueSlug(name);
-		out.push({
-			slug,
-			name,
-			kinds,
-			description: describe(kinds, place.city, licensed.length),
-			...contact(slug),
-			street: `${rng.int(100, 9899)} ${rng.pick(STREETS)}`,
-			city: place.city,
-			state,
-			zip: place.zip,
-			lat: place.latitude,
-			lng: place.longitude,
-			consultFee: rng.chance(0.5) ? roundTo(rng.int(100, 250), 25) : null,
-			acceptsInsurance: false,
-			insuranceNotes: null,
-			offersPsychotherapy: kinds.includes('kap') || rng.chance(0.25),
-			lastVerifiedAt: verifiedAt(),
-			routes: routes.map((r) => ROUTE_PRICES[r](rng)),
-			telehealthStates: licensed.sort(),
-			conditions: conditionsFor(rng, kinds)
-		});
-	}
-	return out;
-}
-
-export interface DemoRating extends RatingFacts {
-	conditions: ConditionCode[];
-	monthsInTreatment: number | null;
-	comment: string | null;
-	createdAt: Date;
-}
-
-const GOOD_COMMENTS = [
-	'The staff explained every step and checked my blood pressure throughout. I felt safe.',
-	'After the third infusion the fog started lifting. Still early days, but I am hopeful.',
-	'Calm room, eye mask and music offered. The nurse stayed close the whole time.',
-	'They screened me carefully first and were honest that it might not work for me.',
-	'Integration sessions afterwards made the biggest difference for me.'
-];
-const MIXED_COMMENTS = [
-	'Helped my mood for a couple of weeks, then it faded. Boosters are expensive.',
-	'Good care overall, but the consult felt rushed and I had to ask about side effects myself.',
-	'Nausea the first time; they offered medication for it the next session.'
-];
-const POOR_COMMENTS = [
-	'Hard to reach anyone between sessions when I had questions.',
-	'Nobody asked about my heart history before dosing. That worried me.',
-	'Messages went unanswered for days after a difficult session.',
-	'The price went up after I had already started the series.'
-];
-
-/**
- * Fictional ratings for the demo directory (a separate seed, so providers stay as they are). A few
- * telehealth services draw complaints about support, as DOMAIN.md says real ones do.
- */
-export function generateDemoRatings(list: DemoProvider[], seed = 777): DemoRating[][] {
-	const rng = prng(seed);
-	const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, Math.round(n)));
-	return list.map((p) => {
-		if (rng.chance(0.25)) return [];
-		const n = 1 + Math.floor(rng.next() ** 2 * 40);
-		const quality = 2.6 + rng.next() * 2.2;
-		const poorSupport =
-			p.kinds.includes('telehealth') && !p.kinds.includes('clinic') && rng.chance(0.35);
-		return Array.from({ length: n }, () => {
-			const overall = clamp(quality + (rng.next() - 0.5) * 3 - (poorSupport ? 0.6 : 0), 1, 5);
-			const aspect = (p: number, shift = 0) =>
-				rng.chance(p) ? clamp(overall + shift + (rng.next() - 0.5) * 2, 1, 5) : null;
-			const route = rng.chance(0.7) ? rng.pick(p.routes) : null;
-			const priced = route && route.priceMin != null && route.priceMax != null && rng.chance(0.5);
-			const comment = rng.chance(0.4)
-				? rng.pick(overall >= 4 ? GOOD_COMMENTS : overall === 3 ? MIXED_COMMENTS : POOR_COMMENTS)
-				: null;
-			return {
-				overall,
-				effectiveness: aspect(0.7),
-				support: poorSupport && rng.chance(0.65) ? rng.int(1, 2) : aspect(0.6),
-				value: aspect(0.5, -0.3),
-				education: aspect(0.5),
-				setting: aspect(0.4),
-				recommend: rng.chance(0.6) ? clamp(overall * 2 + (rng.next() - 0.5) * 3, 0, 10) : null,
-				route: route?.route ?? null,
-				pricePaid: priced ? rng.int(route.priceMin!, route.priceMax!) : null,
-				conditions: rng.sample(p.conditions, rng.int(1, 2)),
-				monthsInTreatment: rng.chance(0.5) ? rng.int(1, 24) : null,
-				comment,
-				createdAt: new Date(
-					VERIFIED_BEFORE - rng.int(1, 540) * 86_400_000 - rng.int(0, 86_399) * 1000
-				)
-			};
-		});
-	});
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-	const out: T[][] = [];
-	for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-	return out;
 }
 
 /** Inserts the demo set in one transaction, published and flagged `is_demo`. */
 export async function insertDemoProviders(db: Database, list: DemoProvider[]): Promise<number> {
 	const generated = generateDemoRatings(list);
-	const allRatings = new Map(list.map((p, i) => [p.slug, generated[i]]));
-	await db.transaction(async (tx) => {
-		for (const batch of chunks(list, 200)) {
-			const inserted = await tx
-				.insert(providers)
-				.values(
-					batch.map(({ routes: _r, telehealthStates: _t, conditions: _c, ...p }) => ({
-						...p,
-						status: 'published' as const,
-						isDemo: true
-					}))
-				)
-				.returning({ id: providers.id, slug: providers.slug });
-			const idOf = new Map(inserted.map((row) => [row.slug, row.id]));
-			const routeRows = batch.flatMap((p) =>
-				p.routes.map((r) => ({ ...r, providerId: idOf.get(p.slug)! }))
-			);
-			const stateRows = batch.flatMap((p) =>
-				p.telehealthStates.map((state) => ({ state, providerId: idOf.get(p.slug)! }))
-			);
-			const conditionRows = batch.flatMap((p) =>
-				p.conditions.map((condition) => ({ condition, providerId: idOf.get(p.slug)! }))
-			);
-			await tx.insert(providerRoutes).values(routeRows);
-			if (stateRows.length) await tx.insert(providerTelehealthStates).values(stateRows);
-			await tx.insert(providerConditions).values(conditionRows);
-			await insertDemoRatings(
-				tx,
-				batch.map((p) => ({ providerId: idOf.get(p.slug)!, list: allRatings.get(p.slug)! }))
-			);
-		}
+	await providerTransaction(db, async (tx) => {
+		const ids = await insertListings(tx, list.map(asListing));
+		await insertDemoRatings(
+			tx,
+			ids.map((providerId, i) => ({ providerId, list: generated[i] }))
+		);
 	});
 	return list.length;
 }

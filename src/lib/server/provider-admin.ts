@@ -12,21 +12,22 @@ import {
 import { PROVIDER_PAGE_SIZE, type ProviderSearch } from '../schemas/provider-admin';
 import type { Database } from './db';
 import { annotations, auditLog, problemReports, providers, users } from './db/schema';
-import { providersChanged } from './events';
 import {
 	auditView,
-	changeProviderIn,
 	claimingSlug,
 	loadRecord,
 	locate,
 	lockProvider,
+	providerTransaction,
+	setStatus,
 	slugHolder,
 	slugInUse,
 	staleSince,
+	verify,
 	writeListing,
 	type Invalid,
-	type ProviderChange,
-	type Stale
+	type Stale,
+	type StatusOutcome
 } from './providers';
 import * as audit from './audit';
 
@@ -258,10 +259,10 @@ export async function updateListing(
 	},
 	actor: { id: number }
 ): Promise<EditResult> {
-	const result = await claimingSlug(
+	return claimingSlug(
 		() => input.slug,
 		() =>
-			db.transaction(async (tx): Promise<EditResult> => {
+			providerTransaction(db, async (tx): Promise<EditResult> => {
 				if (!(await lockProvider(tx, providerId))) {
 					return { ok: false, code: 'not_found', message: 'That provider does not exist.' };
 				}
@@ -303,21 +304,43 @@ export async function updateListing(
 				return { ok: true, slug: input.slug };
 			})
 	);
-	if (result.ok) providersChanged();
-	return result;
 }
 
-/** Suspend, unsuspend (publish) or mark verified now; audited with the reason. */
+/**
+ * Suspend or publish a provider, audited with the reason: 'unchanged' when it already had that
+ * status (another moderator was first), decided under the provider's row lock.
+ */
+export function changeStatus(
+	db: Database,
+	providerId: number,
+	status: ProviderStatus,
+	reason: string | undefined,
+	actor: { id: number }
+): Promise<StatusOutcome> {
+	return providerTransaction(db, (tx) => setStatus(tx, providerId, status, { reason, actor }));
+}
+
+/** Mark a provider verified now, audited with the reason. */
+export function markVerified(
+	db: Database,
+	providerId: number,
+	reason: string | undefined,
+	actor: { id: number }
+): Promise<StatusOutcome> {
+	return providerTransaction(db, (tx) => verify(tx, providerId, { reason, actor }));
+}
+
+/** Suspend, unsuspend (publish) or mark verified now; false when there is no such provider. */
 export async function changeProvider(
 	db: Database,
 	providerId: number,
-	change: ProviderChange,
+	change: { status: ProviderStatus } | { verified: true },
 	reason: string | undefined,
 	actor: { id: number }
 ): Promise<boolean> {
-	const outcome = await db.transaction((tx) =>
-		changeProviderIn(tx, providerId, change, reason, actor)
-	);
-	if (outcome === 'changed') providersChanged();
+	const outcome =
+		'status' in change
+			? await changeStatus(db, providerId, change.status, reason, actor)
+			: await markVerified(db, providerId, reason, actor);
 	return outcome !== 'not_found';
 }

@@ -1,18 +1,25 @@
-import { and, count, desc, eq, gt, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { CONTACT_HOLD_REASON, hasContactDetails } from '../domain/comment-check';
 import type { RouteCode } from '../domain/routes';
 import type { RatingInput } from '../schemas/rating';
-import * as audit from './audit';
 import { clientHashes, deviceHashes } from './client-hash';
 import { config } from './config';
 import type { Database } from './db';
 import { recomputeFeedback } from './feedback';
-import { notPublished, publishedId } from './providers';
-import { problemReports, providerRoutes, providers, ratingConditions, ratings } from './db/schema';
+import { lockProvider, notPublished, publishedId } from './providers';
+import { providerRoutes, ratingConditions, ratings } from './db/schema';
 
-// The aggregate lives in ./feedback; these names stay importable from here.
+// The aggregate lives in ./feedback, moderation in ./rating-moderation; these names stay importable from here.
 export { feedbackFor, publishedFacts, recomputeFeedback, type FeedbackView } from './feedback';
+export {
+	held,
+	reported,
+	setRatingStatus,
+	type HeldRating,
+	type ReportedRating
+} from './rating-moderation';
+export { comments, COMMENTS_PER_PAGE, type PublishedComment } from './rating-comments';
 
 export type RatingStatus = 'published' | 'held' | 'hidden';
 
@@ -62,6 +69,8 @@ export interface RatingClient {
 
 export const SHARED_ADDRESS_REASON =
 	'Held automatically: another rating for this provider came from the same address within 30 days.';
+
+type Identity = Awaited<ReturnType<typeof identify>>;
 
 /** The keyed hashes of a client, and conditions matching its earlier ratings (either key period). */
 async function identify(db: Database, client: RatingClient, now: Date) {
@@ -129,6 +138,166 @@ export async function rateAgainFrom(
 	};
 }
 
+/** The route must be one the provider offers; a message for the form when it is not. */
+async function checkRoute(
+	db: Database,
+	providerId: number,
+	route: RouteCode | null | undefined
+): Promise<SubmitResult | null> {
+	if (!route) return null;
+	const offered = await db
+		.select({ route: providerRoutes.route })
+		.from(providerRoutes)
+		.where(eq(providerRoutes.providerId, providerId));
+	if (offered.some((r) => r.route === route)) return null;
+	const message = 'Choose one of the treatments this provider offers.';
+	return { ok: false, code: 'invalid', message, fields: { route: message } };
+}
+
+/**
+ * One writer per address, then per provider (always in that order): the checks and the aggregate
+ * after it see every committed rating, so simultaneous submissions cannot slip past them together
+ * (the per-device rule is per provider: the provider lock covers it).
+ */
+async function lockWriters(tx: Database, addressHash: string, providerId: number) {
+	await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${addressHash}))`);
+	await lockProvider(tx, providerId);
+}
+
+/** Refused: this device (or address) rated the provider within the repeat window. */
+async function repeatRefusal(
+	tx: Database,
+	providerId: number,
+	who: Identity,
+	now: Date,
+	limits: Limits
+): Promise<SubmitResult | null> {
+	const earlier = await latestRating(
+		tx,
+		providerId,
+		who.sameDevice ?? who.sameAddress,
+		now,
+		limits
+	);
+	if (!earlier) return null;
+	const again = new Date(earlier.getTime() + limits.repeatDays * DAY);
+	return {
+		ok: false,
+		code: 'rate_limited',
+		message: `You have already rated this provider in the last ${limits.repeatDays} days. You can rate it again from ${dateFormat.format(again)}.`,
+		retryAfterSeconds: Math.ceil((again.getTime() - now.getTime()) / 1000)
+	};
+}
+
+/** Refused: this address has sent its ratings for the hour. */
+async function hourlyRefusal(addressHash: string, limits: Limits): Promise<SubmitResult | null> {
+	try {
+		await hourlyLimiter(limits.perAddressPerHour).consume(addressHash);
+		return null;
+	} catch (rejection) {
+		const ms = (rejection as { msBeforeNext?: number }).msBeforeNext ?? HOUR;
+		const minutes = Math.max(1, Math.ceil(ms / 60_000));
+		return {
+			ok: false,
+			code: 'rate_limited',
+			message: `You have sent several ratings in the last hour. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+			retryAfterSeconds: Math.ceil(ms / 1000)
+		};
+	}
+}
+
+const PROVIDER_BURST_REASON = 'Held automatically: many ratings for this provider within an hour.';
+const ADDRESS_BURST_REASON = 'Held automatically: many ratings from one address within a day.';
+
+/** Why a new rating waits for a moderator, or null when it is published at once. */
+async function holdReason(
+	tx: Database,
+	providerId: number,
+	who: Identity,
+	comment: string | null | undefined,
+	now: Date,
+	limits: Limits
+): Promise<string | null> {
+	const since = (ms: number) => gt(ratings.createdAt, new Date(now.getTime() - ms));
+	const [{ n: providerRecent }] = await tx
+		.select({ n: count() })
+		.from(ratings)
+		.where(and(eq(ratings.providerId, providerId), since(HOUR)));
+	const [{ n: addressRecent }] = await tx
+		.select({ n: count() })
+		.from(ratings)
+		.where(and(who.sameAddress, since(DAY)));
+	if (providerRecent + 1 > limits.burstPerProviderPerHour) return PROVIDER_BURST_REASON;
+	if (addressRecent + 1 > limits.burstPerAddressPerDay) return ADDRESS_BURST_REASON;
+	// Another device at this address rated the provider recently: a household or shared Wi-Fi,
+	// or one person clearing cookies. Received either way, but a moderator decides.
+	if (
+		who.sameDevice !== null &&
+		(await latestRating(tx, providerId, who.sameAddress, now, limits)) !== null
+	) {
+		return SHARED_ADDRESS_REASON;
+	}
+	return hasContactDetails(comment) ? CONTACT_HOLD_REASON : null;
+}
+
+/** The rating and its conditions; undefined when the same token was committed alongside. */
+async function insertRating(
+	tx: Database,
+	providerId: number,
+	input: RatingInput,
+	who: Identity,
+	hold: string | null,
+	now: Date
+): Promise<number | undefined> {
+	const [row] = await tx
+		.insert(ratings)
+		.values({
+			providerId,
+			status: hold ? 'held' : 'published',
+			overall: input.overall,
+			effectiveness: input.effectiveness,
+			support: input.support,
+			value: input.value,
+			education: input.education,
+			setting: input.setting,
+			recommend: input.recommend,
+			route: input.route,
+			monthsInTreatment: input.monthsInTreatment,
+			pricePaid: input.pricePaid,
+			comment: input.comment,
+			clientHash: who.address.current,
+			deviceHash: who.device?.current ?? null,
+			idempotencyKey: input.idempotencyKey,
+			moderationReason: hold,
+			createdAt: now,
+			publishedAt: hold ? null : now
+		})
+		.onConflictDoNothing({ target: ratings.idempotencyKey })
+		.returning({ id: ratings.id });
+	if (row && input.conditions.length) {
+		await tx
+			.insert(ratingConditions)
+			.values(input.conditions.map((condition) => ({ ratingId: row.id, condition })));
+	}
+	return row?.id;
+}
+
+/** A flood must not move the published score: hold the burst's earlier ratings too. */
+async function holdBurst(tx: Database, providerId: number, now: Date) {
+	await tx
+		.update(ratings)
+		.set({ status: 'held', moderationReason: PROVIDER_BURST_REASON })
+		.where(
+			and(
+				eq(ratings.providerId, providerId),
+				eq(ratings.status, 'published'),
+				gt(ratings.createdAt, new Date(now.getTime() - HOUR)),
+				// A moderator's decision stands; only automatic publications are re-held.
+				isNull(ratings.moderatedAt)
+			)
+		);
+}
+
 /**
  * Records a patient's rating: idempotent by `input.idempotencyKey`; once per provider per 30 days
  * per device (per address without a device token); rate-limited per address; held for moderation
@@ -146,149 +315,30 @@ export async function submitRating(
 	const now = options.now ?? new Date();
 	const providerId = await publishedId(db, slug);
 	if (providerId === null) return { ok: false, code: 'not_found', message: notPublished(slug) };
-	const provider = { id: providerId };
-
 	const replay = await byIdempotencyKey(db, input.idempotencyKey);
-	if (replay) return replayResult(replay, provider.id);
-
-	if (input.route) {
-		const offered = await db
-			.select({ route: providerRoutes.route })
-			.from(providerRoutes)
-			.where(eq(providerRoutes.providerId, provider.id));
-		if (!offered.some((r) => r.route === input.route)) {
-			const message = 'Choose one of the treatments this provider offers.';
-			return { ok: false, code: 'invalid', message, fields: { route: message } };
-		}
-	}
-
-	const ids = await identify(db, client, now);
-	const hashes = ids.address;
-	const sameClient = ids.sameAddress;
+	if (replay) return replayResult(replay, providerId);
+	const wrongRoute = await checkRoute(db, providerId, input.route);
+	if (wrongRoute) return wrongRoute;
+	const who = await identify(db, client, now);
 
 	return db.transaction(async (tx): Promise<SubmitResult> => {
-		// One writer per address, then per provider (always in that order): the checks and the
-		// aggregate below see every committed rating, so simultaneous submissions cannot slip past
-		// them together (the per-device rule is per provider: the provider lock covers it).
-		await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${hashes.current}))`);
-		await tx.execute(
-			sql`select 1 from ${providers} where ${providers.id} = ${provider.id} for update`
-		);
-
+		await lockWriters(tx, who.address.current, providerId);
 		const replayed = await byIdempotencyKey(tx, input.idempotencyKey);
-		if (replayed) return replayResult(replayed, provider.id);
+		if (replayed) return replayResult(replayed, providerId);
+		const refused =
+			(await repeatRefusal(tx, providerId, who, now, limits)) ??
+			(await hourlyRefusal(who.address.current, limits));
+		if (refused) return refused;
 
-		const earlier = await latestRating(tx, provider.id, ids.sameDevice ?? sameClient, now, limits);
-		if (earlier) {
-			const again = new Date(earlier.getTime() + limits.repeatDays * DAY);
-			return {
-				ok: false,
-				code: 'rate_limited',
-				message: `You have already rated this provider in the last ${limits.repeatDays} days. You can rate it again from ${dateFormat.format(again)}.`,
-				retryAfterSeconds: Math.ceil((again.getTime() - now.getTime()) / 1000)
-			};
-		}
-
-		try {
-			await hourlyLimiter(limits.perAddressPerHour).consume(hashes.current);
-		} catch (rejection) {
-			const ms = (rejection as { msBeforeNext?: number }).msBeforeNext ?? HOUR;
-			const minutes = Math.max(1, Math.ceil(ms / 60_000));
-			return {
-				ok: false,
-				code: 'rate_limited',
-				message: `You have sent several ratings in the last hour. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-				retryAfterSeconds: Math.ceil(ms / 1000)
-			};
-		}
-
-		const [{ n: providerRecent }] = await tx
-			.select({ n: count() })
-			.from(ratings)
-			.where(
-				and(
-					eq(ratings.providerId, provider.id),
-					gt(ratings.createdAt, new Date(now.getTime() - HOUR))
-				)
-			);
-		const [{ n: addressRecent }] = await tx
-			.select({ n: count() })
-			.from(ratings)
-			.where(and(sameClient, gt(ratings.createdAt, new Date(now.getTime() - DAY))));
-		const providerBurst = providerRecent + 1 > limits.burstPerProviderPerHour;
-		const addressBurst = addressRecent + 1 > limits.burstPerAddressPerDay;
-		// Another device at this address rated the provider recently: a household or shared Wi-Fi,
-		// or one person clearing cookies. Received either way, but a moderator decides.
-		const sharedAddress =
-			ids.sameDevice !== null &&
-			(await latestRating(tx, provider.id, sameClient, now, limits)) !== null;
-		const contact = hasContactDetails(input.comment);
-		const status: RatingStatus =
-			providerBurst || addressBurst || sharedAddress || contact ? 'held' : 'published';
-
-		const [row] = await tx
-			.insert(ratings)
-			.values({
-				providerId: provider.id,
-				status,
-				overall: input.overall,
-				effectiveness: input.effectiveness,
-				support: input.support,
-				value: input.value,
-				education: input.education,
-				setting: input.setting,
-				recommend: input.recommend,
-				route: input.route,
-				monthsInTreatment: input.monthsInTreatment,
-				pricePaid: input.pricePaid,
-				comment: input.comment,
-				clientHash: hashes.current,
-				deviceHash: ids.device?.current ?? null,
-				idempotencyKey: input.idempotencyKey,
-				moderationReason: providerBurst
-					? 'Held automatically: many ratings for this provider within an hour.'
-					: addressBurst
-						? 'Held automatically: many ratings from one address within a day.'
-						: sharedAddress
-							? SHARED_ADDRESS_REASON
-							: contact
-								? CONTACT_HOLD_REASON
-								: null,
-				createdAt: now,
-				publishedAt: status === 'published' ? now : null
-			})
-			.onConflictDoNothing({ target: ratings.idempotencyKey })
-			.returning({ id: ratings.id });
-		if (!row) {
+		const hold = await holdReason(tx, providerId, who, input.comment, now, limits);
+		const id = await insertRating(tx, providerId, input, who, hold, now);
+		if (id === undefined) {
 			// The same token committed in a concurrent request: answer with that one.
-			const first = await byIdempotencyKey(tx, input.idempotencyKey);
-			return replayResult(first!, provider.id);
+			return replayResult((await byIdempotencyKey(tx, input.idempotencyKey))!, providerId);
 		}
-		if (input.conditions.length) {
-			await tx
-				.insert(ratingConditions)
-				.values(input.conditions.map((condition) => ({ ratingId: row.id, condition })));
-		}
-		if (providerBurst) {
-			// A flood must not move the published score: hold the burst's earlier ratings too.
-			await tx
-				.update(ratings)
-				.set({
-					status: 'held',
-					moderationReason: 'Held automatically: many ratings for this provider within an hour.'
-				})
-				.where(
-					and(
-						eq(ratings.providerId, provider.id),
-						eq(ratings.status, 'published'),
-						gt(ratings.createdAt, new Date(now.getTime() - HOUR)),
-						// A moderator's decision stands; only automatic publications are re-held.
-						isNull(ratings.moderatedAt)
-					)
-				);
-		}
-		await recomputeFeedback(tx, provider.id);
-		return { ok: true, id: row.id, status, replay: false };
+		if (hold === PROVIDER_BURST_REASON) await holdBurst(tx, providerId, now);
+		await recomputeFeedback(tx, providerId);
+		return { ok: true, id, status: hold ? 'held' : 'published', replay: false };
 	});
 }
 
@@ -309,192 +359,4 @@ function replayResult(
 		return { ok: false, code: 'invalid', message, fields: { idempotencyKey: message } };
 	}
 	return { ok: true, id: row.id, status: row.status, replay: true };
-}
-
-/**
- * Moderation: publish, hold or hide one rating, recompute, and (with an actor) record it in the
- * audit log, all in one transaction.
- */
-export async function setRatingStatus(
-	db: Database,
-	ratingId: number,
-	status: RatingStatus,
-	reason: string | null,
-	actor?: { id: number }
-): Promise<boolean> {
-	return db.transaction(async (tx) => {
-		const [rating] = await tx
-			.select({
-				providerId: ratings.providerId,
-				status: ratings.status,
-				publishedAt: ratings.publishedAt
-			})
-			.from(ratings)
-			.where(eq(ratings.id, ratingId));
-		if (!rating) return false;
-		await tx.execute(
-			sql`select 1 from ${providers} where ${providers.id} = ${rating.providerId} for update`
-		);
-		await tx
-			.update(ratings)
-			.set({
-				status,
-				moderationReason: reason,
-				...(actor ? { moderatedBy: actor.id, moderatedAt: new Date() } : {}),
-				// The date it first appeared: keeping a reported rating, or publishing one again after
-				// a hold, never makes it look new or moves it to the top.
-				...(status === 'published' ? { publishedAt: rating.publishedAt ?? new Date() } : {})
-			})
-			.where(eq(ratings.id, ratingId));
-		await recomputeFeedback(tx, rating.providerId);
-		if (actor) {
-			// Deciding a rating answers every open report about it.
-			const closed = await tx
-				.update(problemReports)
-				.set({
-					status: status === 'hidden' ? 'resolved' : 'dismissed',
-					resolution: reason ?? (status === 'published' ? 'Kept published.' : `Rating ${status}.`),
-					resolvedBy: actor.id,
-					resolvedAt: new Date()
-				})
-				.where(and(eq(problemReports.ratingId, ratingId), eq(problemReports.status, 'open')))
-				.returning({ id: problemReports.id });
-			await audit.record(tx, {
-				actorId: actor.id,
-				action: `rating.${status === 'published' ? 'publish' : status === 'hidden' ? 'hide' : 'hold'}`,
-				entityType: 'rating',
-				entityId: ratingId,
-				before: { status: rating.status },
-				after: closed.length ? { status, reportsClosed: closed.map((r) => r.id) } : { status },
-				reason
-			});
-		}
-		return true;
-	});
-}
-
-export interface HeldRating {
-	id: number;
-	providerSlug: string;
-	providerName: string;
-	overall: number;
-	support: number | null;
-	comment: string | null;
-	reason: string | null;
-	createdAt: Date;
-}
-
-/** The moderation queue: held ratings, oldest first. */
-export async function held(
-	db: Database,
-	limit = 50
-): Promise<{ total: number; items: HeldRating[] }> {
-	const where = eq(ratings.status, 'held');
-	const [[{ total }], rows] = await Promise.all([
-		db.select({ total: count() }).from(ratings).where(where),
-		db
-			.select({
-				id: ratings.id,
-				providerSlug: providers.slug,
-				providerName: providers.name,
-				overall: ratings.overall,
-				support: ratings.support,
-				comment: ratings.comment,
-				reason: ratings.moderationReason,
-				createdAt: ratings.createdAt
-			})
-			.from(ratings)
-			.innerJoin(providers, eq(providers.id, ratings.providerId))
-			.where(where)
-			.orderBy(ratings.createdAt, ratings.id)
-			.limit(limit)
-	]);
-	return { total, items: rows };
-}
-
-export interface ReportedRating extends HeldRating {
-	reports: { reason: string; note: string | null; createdAt: Date }[];
-}
-
-/** The other queue: published ratings someone reported, oldest report first. */
-export async function reported(db: Database, limit = 50): Promise<ReportedRating[]> {
-	const rows = await db
-		.select({
-			id: ratings.id,
-			providerSlug: providers.slug,
-			providerName: providers.name,
-			overall: ratings.overall,
-			support: ratings.support,
-			comment: ratings.comment,
-			reason: ratings.moderationReason,
-			createdAt: ratings.createdAt,
-			reportReason: problemReports.reason,
-			reportNote: problemReports.note,
-			reportedAt: problemReports.createdAt
-		})
-		.from(problemReports)
-		.innerJoin(ratings, eq(ratings.id, problemReports.ratingId))
-		.innerJoin(providers, eq(providers.id, ratings.providerId))
-		.where(eq(problemReports.status, 'open'))
-		.orderBy(problemReports.createdAt, problemReports.id);
-	const byRating = new Map<number, ReportedRating>();
-	for (const { reportReason, reportNote, reportedAt, ...rating } of rows) {
-		let entry = byRating.get(rating.id);
-		if (!entry) byRating.set(rating.id, (entry = { ...rating, reports: [] }));
-		entry.reports.push({ reason: reportReason, note: reportNote, createdAt: reportedAt });
-	}
-	return [...byRating.values()].slice(0, limit);
-}
-
-export interface PublishedComment {
-	id: number;
-	overall: number;
-	comment: string;
-	route: RouteCode | null;
-	monthsInTreatment: number | null;
-	publishedAt: Date;
-}
-
-export const COMMENTS_PER_PAGE = 10;
-
-/** The latest published comments, newest first. */
-export async function comments(
-	db: Database,
-	providerId: number,
-	page: number
-): Promise<{ total: number; items: PublishedComment[] }> {
-	const where = and(
-		eq(ratings.providerId, providerId),
-		eq(ratings.status, 'published'),
-		isNotNull(ratings.comment)
-	);
-	const [[{ total }], rows] = await Promise.all([
-		db.select({ total: count() }).from(ratings).where(where),
-		db
-			.select({
-				id: ratings.id,
-				overall: ratings.overall,
-				comment: ratings.comment,
-				route: ratings.route,
-				monthsInTreatment: ratings.monthsInTreatment,
-				publishedAt: ratings.publishedAt,
-				createdAt: ratings.createdAt
-			})
-			.from(ratings)
-			.where(where)
-			.orderBy(desc(ratings.publishedAt), desc(ratings.id))
-			.limit(COMMENTS_PER_PAGE)
-			.offset((page - 1) * COMMENTS_PER_PAGE)
-	]);
-	return {
-		total,
-		items: rows.map((r) => ({
-			id: r.id,
-			overall: r.overall,
-			comment: r.comment ?? '',
-			route: r.route as RouteCode | null,
-			monthsInTreatment: r.monthsInTreatment,
-			publishedAt: r.publishedAt ?? r.createdAt
-		}))
-	};
 }

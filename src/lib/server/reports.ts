@@ -3,10 +3,15 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { RatingReportInput, ReportDecision, ReportInput } from '../schemas/report';
 import * as audit from './audit';
 import { clientHashes } from './client-hash';
-import { changeProviderIn, currentSlugFor, type ProviderChange } from './providers';
-import { providersChanged } from './events';
 import type { Database } from './db';
-import { notPublished, publishedId } from './providers';
+import {
+	currentSlugFor,
+	notPublished,
+	providerTransaction,
+	publishedId,
+	setStatus,
+	verify
+} from './providers';
 import { problemReports, providers, ratings } from './db/schema';
 
 const limiter = new RateLimiterMemory({ points: 10, duration: 3600 });
@@ -29,7 +34,15 @@ export async function submitReport(
 ): Promise<ReportResult> {
 	const providerId = await publishedId(db, (await movedFrom(db, slug)) ?? slug);
 	if (providerId === null) return { ok: false, code: 'not_found', message: notPublished(slug) };
-	const provider = { id: providerId };
+	return fileReport(db, { providerId, reason: input.reason, note: input.note }, client);
+}
+
+/** Stores a report unless this address has sent too many this hour. */
+async function fileReport(
+	db: Database,
+	report: { providerId: number; ratingId?: number; reason: string; note?: string | null },
+	client: { address: string }
+): Promise<ReportResult> {
 	const { current } = await clientHashes(db, client.address);
 	try {
 		await limiter.consume(current);
@@ -42,12 +55,7 @@ export async function submitReport(
 	}
 	const [row] = await db
 		.insert(problemReports)
-		.values({
-			providerId: provider.id,
-			reason: input.reason,
-			note: input.note,
-			clientHash: current
-		})
+		.values({ ...report, clientHash: current })
 		.returning({ id: problemReports.id });
 	return { ok: true, id: row.id };
 }
@@ -101,22 +109,13 @@ export async function submitRatingReport(
 		(await publishedRating(db, (await movedFrom(db, slug)) ?? slug, ratingId));
 	if (!rating)
 		return { ok: false, code: 'not_found', message: 'That rating is not published here.' };
-	const { providerId } = rating;
-	const { current } = await clientHashes(db, client.address);
-	try {
-		await limiter.consume(current);
-	} catch {
-		return {
-			ok: false,
-			code: 'rate_limited',
-			message: 'You have sent many reports in the last hour. Please try again later.'
-		};
-	}
-	const [row] = await db
-		.insert(problemReports)
-		.values({ providerId, ratingId, reason: input.reason, note: input.note, clientHash: current })
-		.returning({ id: problemReports.id });
-	return { ok: true, id: row.id };
+	const report = {
+		providerId: rating.providerId,
+		ratingId,
+		reason: input.reason,
+		note: input.note
+	};
+	return fileReport(db, report, client);
 }
 
 export interface OpenReport {
@@ -148,65 +147,88 @@ export async function openReports(db: Database): Promise<OpenReport[]> {
 		.orderBy(problemReports.createdAt, problemReports.id);
 }
 
+type OpenReportRow = typeof problemReports.$inferSelect;
+
+/** The report, locked for this transaction, while it is open and about a listing. */
+async function lockOpenReport(tx: Database, reportId: number): Promise<OpenReportRow | null> {
+	const [report] = await tx
+		.select()
+		.from(problemReports)
+		.where(
+			and(
+				eq(problemReports.id, reportId),
+				eq(problemReports.status, 'open'),
+				// Reports about one rating are closed by deciding the rating (ratings queue).
+				isNull(problemReports.ratingId)
+			)
+		)
+		.for('update');
+	return report ?? null;
+}
+
+/** Records the decision on the report itself, with its audit entry. */
+async function decideReport(
+	tx: Database,
+	reportId: number,
+	decision: ReportDecision,
+	actor: { id: number }
+) {
+	await tx
+		.update(problemReports)
+		.set({
+			status: decision.status,
+			resolution: decision.resolution,
+			resolvedBy: actor.id,
+			resolvedAt: new Date()
+		})
+		.where(eq(problemReports.id, reportId));
+	await audit.record(tx, {
+		actorId: actor.id,
+		action: `report.${decision.status === 'resolved' ? 'resolve' : 'dismiss'}`,
+		entityType: 'problem_report',
+		entityId: reportId,
+		before: { status: 'open' },
+		after: { status: decision.status },
+		reason: decision.resolution
+	});
+}
+
+/** What the decision does to the listing: suspend it, mark it verified now, or nothing. */
+async function actOnListing(
+	tx: Database,
+	providerId: number,
+	decision: ReportDecision,
+	actor: { id: number }
+) {
+	const audited = { reason: decision.resolution, actor };
+	if (decision.listing === 'suspend') await setStatus(tx, providerId, 'suspended', audited);
+	else if (decision.listing === 'verify') await verify(tx, providerId, audited);
+}
+
+async function providerName(tx: Database, providerId: number): Promise<string> {
+	const [provider] = await tx
+		.select({ name: providers.name })
+		.from(providers)
+		.where(eq(providers.id, providerId));
+	return provider.name;
+}
+
 /**
  * Closes a report as resolved or dismissed, optionally marking the listing verified now or (when
  * resolving) suspending it, with every change in the audit log, in one transaction. Returns the
  * listing's name, or null when the report is not open.
  */
-export async function closeReport(
+export function closeReport(
 	db: Database,
 	reportId: number,
 	decision: ReportDecision,
 	actor: { id: number }
 ): Promise<{ providerName: string } | null> {
-	const closed = await db.transaction(async (tx) => {
-		const [report] = await tx
-			.select()
-			.from(problemReports)
-			.where(
-				and(
-					eq(problemReports.id, reportId),
-					eq(problemReports.status, 'open'),
-					// Reports about one rating are closed by deciding the rating (ratings queue).
-					isNull(problemReports.ratingId)
-				)
-			)
-			.for('update');
+	return providerTransaction(db, async (tx) => {
+		const report = await lockOpenReport(tx, reportId);
 		if (!report) return null;
-		const now = new Date();
-		await tx
-			.update(problemReports)
-			.set({
-				status: decision.status,
-				resolution: decision.resolution,
-				resolvedBy: actor.id,
-				resolvedAt: now
-			})
-			.where(eq(problemReports.id, reportId));
-		await audit.record(tx, {
-			actorId: actor.id,
-			action: `report.${decision.status === 'resolved' ? 'resolve' : 'dismiss'}`,
-			entityType: 'problem_report',
-			entityId: reportId,
-			before: { status: 'open' },
-			after: { status: decision.status },
-			reason: decision.resolution
-		});
-		const change: ProviderChange | null =
-			decision.listing === 'suspend'
-				? { status: 'suspended' }
-				: decision.listing === 'verify'
-					? { verified: true }
-					: null;
-		if (change) {
-			await changeProviderIn(tx, report.providerId, change, decision.resolution, actor);
-		}
-		const [provider] = await tx
-			.select({ name: providers.name })
-			.from(providers)
-			.where(eq(providers.id, report.providerId));
-		return { providerName: provider.name };
+		await decideReport(tx, reportId, decision, actor);
+		await actOnListing(tx, report.providerId, decision, actor);
+		return { providerName: await providerName(tx, report.providerId) };
 	});
-	if (closed && decision.listing === 'suspend') providersChanged();
-	return closed;
 }

@@ -1,41 +1,36 @@
 import { and, asc, desc, eq, lt, ne, or, sql } from 'drizzle-orm';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import {
-	mergePlan,
-	resolveMerge,
-	type FieldMerge,
-	type ListingFieldKey,
-	type MergeChoice
-} from '../domain/listing-merge';
-import type { Listing, Placement, ProviderRecord } from '../domain/provider';
+import { mergePlan, type FieldMerge } from '../domain/listing-merge';
+import type { Listing, ProviderRecord } from '../domain/provider';
 import type { StateCode } from '../domain/states';
-import { recheckListing, type ListingRequestInput } from '../schemas/listing';
-import * as audit from './audit';
+import type { ListingRequestInput } from '../schemas/listing';
 import { clientHashes } from './client-hash';
 import type { Database } from './db';
 import { listingRequests, providers, users } from './db/schema';
-import { providersChanged } from './events';
 import {
-	auditView,
-	claimingSlug,
 	currentSlugFor,
 	loadRecord,
 	locate,
-	lockProvider,
-	slugHolder,
-	slugInUse,
-	staleSince,
+	notPublished,
+	publishedId,
 	uniqueSlug,
-	writeListing,
-	type Invalid,
-	type Located,
-	type Stale
+	type Located
 } from './providers';
+import { baseOf } from './request-decisions';
+
+export {
+	approveRequest,
+	CHOOSE_PUBLISH,
+	CHOOSE_VALUE,
+	rejectRequest,
+	type Approval,
+	type DecisionResult
+} from './request-decisions';
 
 /**
  * The listing-request workflow: providers ask for a new listing or for changes to theirs;
- * moderators approve (applying only the provider's changes, docs/decisions/012-no-lost-updates.md)
- * or reject; the requester's private details are erased 90 days after the decision.
+ * moderators approve or reject (./request-decisions.ts); the requester's private details are
+ * erased 90 days after the decision.
  */
 
 /** Five requests an hour per address is plenty for a practice and little for a script. */
@@ -64,18 +59,10 @@ export async function submitRequest(
 	let target: { id: number; baseVersion: number; base: Listing | null } | null = null;
 	if (client.providerSlug !== undefined) {
 		const slug = (await currentSlugFor(db, client.providerSlug)) ?? client.providerSlug;
-		const [row] = await db
-			.select({ id: providers.id })
-			.from(providers)
-			.where(and(eq(providers.slug, slug), eq(providers.status, 'published')));
-		const record = row ? await loadRecord(db, { id: row.id }) : null;
-		if (!record) {
-			return {
-				ok: false,
-				code: 'not_found',
-				message: `No published provider has the slug “${client.providerSlug}”.`
-			};
-		}
+		const id = await publishedId(db, slug);
+		const record = id === null ? null : await loadRecord(db, { id });
+		if (!record)
+			return { ok: false, code: 'not_found', message: notPublished(client.providerSlug) };
 		// The server's copy when nothing changed since the form was opened; the form's own copy
 		// (or nothing, if it does not read) when the listing moved on while the provider typed.
 		const seen = input.baseVersion;
@@ -230,15 +217,6 @@ export interface RequestDetail {
 	suggestedSlug: string;
 }
 
-/**
- * The listing an update request started from: the one stored with it, else (requests older than
- * base snapshots) the current listing if nothing was written to the provider since the request.
- */
-function baseOf(request: typeof listingRequests.$inferSelect, current: ProviderRecord) {
-	if (request.basePayload) return request.basePayload as Listing;
-	return current.updatedAt.getTime() <= request.createdAt.getTime() ? current.listing : null;
-}
-
 export async function requestDetail(db: Database, id: number): Promise<RequestDetail | null> {
 	const [row] = await db
 		.select({
@@ -274,214 +252,6 @@ export async function requestDetail(db: Database, id: number): Promise<RequestDe
 		located: locate(listing),
 		suggestedSlug: current?.slug ?? (await uniqueSlug(db, `${listing.name}-${listing.city}`))
 	};
-}
-
-type Undecidable = { ok: false; code: 'not_found' | 'not_pending'; message: string };
-
-/** The request, locked for this transaction, while it is still pending. */
-async function lockPending(
-	tx: Database,
-	requestId: number
-): Promise<{ ok: true; request: typeof listingRequests.$inferSelect } | Undecidable> {
-	const [request] = await tx
-		.select()
-		.from(listingRequests)
-		.where(eq(listingRequests.id, requestId))
-		.for('update');
-	if (!request) return { ok: false, code: 'not_found', message: 'That request does not exist.' };
-	if (request.status !== 'pending') {
-		return {
-			ok: false,
-			code: 'not_pending',
-			message: `That request was already ${request.status}.`
-		};
-	}
-	return { ok: true, request };
-}
-
-export type DecisionResult =
-	{ ok: true; providerId: number; slug: string } | Undecidable | Invalid | Stale;
-
-export interface Approval {
-	slug?: string;
-	lat?: number;
-	lng?: number;
-	reason?: string;
-	/** Updates: the provider's version the moderator reviewed. A newer one refuses the approval. */
-	version?: number;
-	/** Updates: for each field both the provider and someone else changed, the value to keep. */
-	choices?: Partial<Record<string, MergeChoice>>;
-	/** Updates of a listing not on the site: put it back on (true) or leave its status (false). */
-	publish?: boolean;
-}
-
-export const CHOOSE_VALUE = 'Choose which value the listing keeps.';
-export const CHOOSE_PUBLISH =
-	'The listing is not on the site now: choose whether approving puts it back on.';
-
-/**
- * Approves a pending request: creates the provider (new), published and verified now; or applies
- * an update to the provider as it is now — only the fields the provider changed, and for each
- * field someone else changed too, the moderator's explicit choice. One transaction, under the
- * provider's row lock, with its audit entries.
- */
-export async function approveRequest(
-	db: Database,
-	requestId: number,
-	actor: { id: number },
-	adjust: Approval = {}
-): Promise<DecisionResult> {
-	let attempted: string | undefined;
-	const result = await claimingSlug(
-		() => attempted,
-		() =>
-			db.transaction(async (tx): Promise<DecisionResult> => {
-				const locked = await lockPending(tx, requestId);
-				if (!locked.ok) return locked;
-				const { request } = locked;
-				const requested = request.payload as Listing;
-				const existing =
-					request.providerId !== null && (await lockProvider(tx, request.providerId))
-						? await loadRecord(tx, { id: request.providerId })
-						: null;
-				if (existing && adjust.version !== undefined && adjust.version !== existing.version) {
-					return staleSince(existing.version, existing.updatedAt);
-				}
-
-				let listing = requested;
-				let applied: ListingFieldKey[] = [];
-				let kept: ListingFieldKey[] = [];
-				if (existing) {
-					const plan = mergePlan(baseOf(request, existing), requested, existing.listing);
-					const merged = resolveMerge(plan, existing.listing, requested, adjust.choices ?? {});
-					const fields: Record<string, string> = {};
-					for (const key of merged.missing) fields[`choice.${key}`] = CHOOSE_VALUE;
-					if (existing.status !== 'published' && adjust.publish === undefined) {
-						fields.publish = CHOOSE_PUBLISH;
-					}
-					if (Object.keys(fields).length) return { ok: false, code: 'invalid', fields };
-					const checked = recheckListing(merged.listing);
-					if (!checked.success) {
-						return {
-							ok: false,
-							code: 'invalid',
-							fields: {
-								form: `Together, these choices break a listing rule: ${[...new Set(checked.error.issues.map((i) => i.message))].join(' ')} Choose differently, or approve and then edit the listing.`
-							}
-						};
-					}
-					listing = checked.data;
-					applied = plan
-						.filter(
-							(f) =>
-								f.outcome === 'take' ||
-								(f.outcome === 'choose' && adjust.choices?.[f.key] === 'requested')
-						)
-						.map((f) => f.key);
-					kept = plan
-						.filter((f) => f.outcome === 'choose' && adjust.choices?.[f.key] === 'current')
-						.map((f) => f.key);
-				}
-
-				let point: { lat: number; lng: number };
-				if (adjust.lat !== undefined && adjust.lng !== undefined) {
-					point = { lat: adjust.lat, lng: adjust.lng };
-				} else if (
-					existing &&
-					existing.listing.zip === listing.zip &&
-					existing.listing.state === listing.state
-				) {
-					point = { lat: existing.lat, lng: existing.lng };
-				} else {
-					const located = locate(listing);
-					if (!located.ok) return { ok: false, code: 'invalid', fields: { lat: located.message } };
-					point = located;
-				}
-				const slug =
-					adjust.slug ??
-					existing?.slug ??
-					(await uniqueSlug(tx, `${requested.name}-${requested.city}`));
-				attempted = slug;
-				const holder = await slugHolder(tx, slug, existing?.id);
-				if (holder)
-					return { ok: false, code: 'invalid', fields: { slug: slugInUse(slug, holder) } };
-				const now = new Date();
-				const placement: Placement = {
-					slug,
-					...point,
-					status:
-						!existing || existing.status === 'published' || adjust.publish
-							? 'published'
-							: existing.status,
-					lastVerifiedAt: now
-				};
-				const providerId = await writeListing(tx, listing, placement, existing?.id);
-				await tx
-					.update(listingRequests)
-					.set({
-						status: 'approved',
-						providerId,
-						decidedBy: actor.id,
-						decidedAt: now,
-						decisionReason: adjust.reason ?? null
-					})
-					.where(eq(listingRequests.id, requestId));
-				await audit.record(tx, {
-					actorId: actor.id,
-					action: 'request.approve',
-					entityType: 'listing_request',
-					entityId: requestId,
-					before: { status: 'pending' },
-					after: existing
-						? { status: 'approved', applied, kept }
-						: { status: 'approved', listing: slug },
-					reason: adjust.reason
-				});
-				await audit.record(tx, {
-					actorId: actor.id,
-					action: existing ? 'provider.update' : 'provider.create',
-					entityType: 'provider',
-					entityId: providerId,
-					before: existing ? auditView(existing) : null,
-					after: auditView({ ...placement, listing }),
-					reason: `From listing request #${requestId}`
-				});
-				return { ok: true, providerId, slug };
-			})
-	);
-	if (result.ok) providersChanged();
-	return result;
-}
-
-export async function rejectRequest(
-	db: Database,
-	requestId: number,
-	reason: string,
-	actor: { id: number }
-): Promise<{ ok: true } | Undecidable> {
-	return db.transaction(async (tx) => {
-		const locked = await lockPending(tx, requestId);
-		if (!locked.ok) return locked;
-		await tx
-			.update(listingRequests)
-			.set({
-				status: 'rejected',
-				decidedBy: actor.id,
-				decidedAt: new Date(),
-				decisionReason: reason
-			})
-			.where(eq(listingRequests.id, requestId));
-		await audit.record(tx, {
-			actorId: actor.id,
-			action: 'request.reject',
-			entityType: 'listing_request',
-			entityId: requestId,
-			before: { status: 'pending' },
-			after: { status: 'rejected' },
-			reason
-		});
-		return { ok: true };
-	});
 }
 
 /** Recent decisions, for the queue's "recently decided" list. */

@@ -5,9 +5,9 @@ import { providerCells, providerExportJson, type ProviderJson } from '../../doma
 import * as audit from '../audit';
 import type { Database } from '../db';
 import { providers } from '../db/schema';
-import { providersChanged } from '../events';
-import { auditView, loadRecords, writeListing } from '../providers';
-import { planImport, FORMULA_START, isoDay } from './plan';
+import { auditView, loadRecords, providerTransaction, writeListing } from '../providers';
+import { planImport } from './plan';
+import { FORMULA_START, isoDay } from './row';
 import type { CsvReport } from './read';
 
 /**
@@ -34,7 +34,7 @@ export async function importProvidersCsv(
 	let row: number | null = null;
 	let report: CsvReport;
 	try {
-		report = await db.transaction(async (tx) => {
+		report = await providerTransaction(db, async (tx) => {
 			const { report: checked, planned } = await planImport(tx, text, { lock: true });
 			if (!checked.ok) return checked;
 			for (const p of planned) {
@@ -69,7 +69,6 @@ export async function importProvidersCsv(
 			]
 		};
 	}
-	if (report.ok) providersChanged();
 	return report;
 }
 

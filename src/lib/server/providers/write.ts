@@ -11,20 +11,38 @@ import {
 	providers,
 	providerTelehealthStates
 } from '../db/schema';
+import { providersChanged } from '../events';
 import { COLUMN_FIELDS } from './record';
 import { recordSlugChange } from './slugs';
 
 /**
  * The one writer of provider records: every insert, rewrite, status change and verification goes
  * through here (requests, admin edits, reports, CSV imports, demo data), raises the record's
- * version, and — for the audited ones — writes the audit entry in the same transaction. Callers
- * announce committed changes with `providersChanged()` (../events.ts).
+ * version, and — for the audited ones — writes the audit entry in the same transaction. Run in
+ * `providerTransaction`, a committed change is announced with `providersChanged()` (../events.ts).
  */
 
 const orNull = <T>(value: T | undefined) => (value === undefined ? null : value);
 
 /** Every write to a provider row sets this: the version moves on, whoever wrote. */
 const nextVersion = () => sql`${providers.version} + 1`;
+
+/** Transactions in which a provider was written: `providerTransaction` announces them on commit. */
+const changedIn = new WeakSet<Database>();
+
+/**
+ * Runs `work` in a transaction and, once it has committed, announces `providersChanged()` if a
+ * writer here changed a provider in it. Use it around every write to providers.
+ */
+export async function providerTransaction<T>(
+	db: Database,
+	work: (tx: Database) => Promise<T>
+): Promise<T> {
+	let handle: Database | undefined;
+	const result = await db.transaction((tx) => work((handle = tx)));
+	if (handle && changedIn.has(handle)) providersChanged();
+	return result;
+}
 
 export interface NewPlacement extends Placement {
 	isDemo?: boolean;
@@ -98,6 +116,7 @@ export async function insertListings(
 		tx,
 		items.map((item, i) => ({ id: ids[i], listing: item.listing }))
 	);
+	changedIn.add(tx);
 	return ids;
 }
 
@@ -129,6 +148,7 @@ export async function writeListing(
 		tx.delete(providerConditions).where(eq(providerConditions.providerId, id))
 	]);
 	await insertChildren(tx, [{ id, listing }]);
+	changedIn.add(tx);
 	return id;
 }
 
@@ -158,49 +178,82 @@ export function auditView(record: Placement & { listing: Listing }) {
 	};
 }
 
-export type ProviderChange = { status: ProviderStatus } | { verified: true };
+/** Why and by whom a status or verification changes: what the audit entry keeps. */
+export interface Audited {
+	reason?: string | null;
+	actor: { id: number };
+}
 
-const changeAction = (change: ProviderChange) =>
-	'verified' in change
-		? 'provider.verify'
-		: change.status === 'suspended'
-			? 'provider.suspend'
-			: change.status === 'published'
-				? 'provider.publish'
-				: 'provider.unpublish';
+export type StatusOutcome = 'changed' | 'unchanged' | 'not_found';
 
-/**
- * Inside a transaction: suspend, publish or unpublish a provider, or mark it verified now, with
- * its audit entry. 'unchanged' when it already had that status; 'not_found' when there is none.
- * The status is checked under the row lock, so two moderators cannot both change it.
- */
-export async function changeProviderIn(
+const STATUS_ACTION: Record<ProviderStatus, string> = {
+	suspended: 'provider.suspend',
+	published: 'provider.publish',
+	pending: 'provider.unpublish'
+};
+
+/** Sets columns of one provider (its version moves on) and writes the audit entry beside it. */
+async function auditedSet(
 	tx: Database,
 	providerId: number,
-	change: ProviderChange,
-	reason: string | undefined | null,
-	actor: { id: number }
-): Promise<'changed' | 'unchanged' | 'not_found'> {
-	const before = await lockProvider(tx, providerId);
-	if (!before) return 'not_found';
-	if ('status' in change && before.status === change.status) return 'unchanged';
-	const now = new Date();
-	const set =
-		'status' in change ? { status: change.status } : { lastVerifiedAt: now as Date | null };
+	change: { action: string; before: object; set: Partial<typeof providers.$inferInsert> },
+	{ reason, actor }: Audited,
+	now: Date
+) {
 	await tx
 		.update(providers)
-		.set({ ...set, updatedAt: now, version: nextVersion() })
+		.set({ ...change.set, updatedAt: now, version: nextVersion() })
 		.where(eq(providers.id, providerId));
 	await audit.record(tx, {
 		actorId: actor.id,
-		action: changeAction(change),
+		action: change.action,
 		entityType: 'provider',
 		entityId: providerId,
-		before:
-			'status' in change ? { status: before.status } : { lastVerifiedAt: before.lastVerifiedAt },
-		after: set,
+		before: change.before,
+		after: change.set,
 		reason
 	});
+	changedIn.add(tx);
+}
+
+/**
+ * The one place a provider's status changes: suspend, publish or unpublish, with its audit entry,
+ * in the caller's transaction. Decided under the row lock, so of two moderators doing the same,
+ * one changes it and the other hears 'unchanged'; 'not_found' when there is no such provider.
+ */
+export async function setStatus(
+	tx: Database,
+	providerId: number,
+	status: ProviderStatus,
+	audited: Audited
+): Promise<StatusOutcome> {
+	const before = await lockProvider(tx, providerId);
+	if (!before) return 'not_found';
+	if (before.status === status) return 'unchanged';
+	const change = {
+		action: STATUS_ACTION[status],
+		before: { status: before.status },
+		set: { status }
+	};
+	await auditedSet(tx, providerId, change, audited, new Date());
+	return 'changed';
+}
+
+/** The one place a provider is marked verified (now), with its audit entry, in the caller's transaction. */
+export async function verify(
+	tx: Database,
+	providerId: number,
+	audited: Audited
+): Promise<Exclude<StatusOutcome, 'unchanged'>> {
+	const before = await lockProvider(tx, providerId);
+	if (!before) return 'not_found';
+	const now = new Date();
+	const change = {
+		action: 'provider.verify',
+		before: { lastVerifiedAt: before.lastVerifiedAt },
+		set: { lastVerifiedAt: now }
+	};
+	await auditedSet(tx, providerId, change, audited, now);
 	return 'changed';
 }
 

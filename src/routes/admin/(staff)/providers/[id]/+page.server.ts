@@ -113,61 +113,17 @@ export const actions: Actions = {
 		return { action: 'save', done: 'Your changes are saved.' };
 	},
 
-	suspend: async (event) => {
-		const user = requireRole(event);
-		const id = providerId(event.params.id);
-		const values = await formValues(event);
-		const parsed = suspendSchema.safeParse(values);
-		if (!parsed.success) {
-			return fail(400, { action: 'suspend', values, errors: fieldErrors(parsed.error) });
-		}
-		const status = await providerAdmin.providerStatus(event.locals.db, id);
-		if (status === null) notFound();
-		if (status === 'suspended') {
-			return fail(409, {
-				action: 'suspend',
-				values,
-				errors: { form: 'The listing was already suspended.' }
-			});
-		}
-		const found = await providerAdmin.changeProvider(
-			event.locals.db,
-			id,
-			{ status: 'suspended' },
-			parsed.data.reason,
-			user
-		);
-		if (!found) notFound();
-		return { action: 'suspend', done: 'The listing is suspended: it is no longer on the site.' };
-	},
+	suspend: (event) =>
+		statusChange(event, 'suspend', suspendSchema, 'suspended', {
+			done: 'The listing is suspended: it is no longer on the site.',
+			unchanged: 'The listing was already suspended.'
+		}),
 
-	unsuspend: async (event) => {
-		const user = requireRole(event);
-		const id = providerId(event.params.id);
-		const values = await formValues(event);
-		const parsed = unsuspendSchema.safeParse(values);
-		if (!parsed.success) {
-			return fail(400, { action: 'unsuspend', values, errors: fieldErrors(parsed.error) });
-		}
-		const status = await providerAdmin.providerStatus(event.locals.db, id);
-		if (status === null) notFound();
-		if (status === 'published') {
-			return fail(409, {
-				action: 'unsuspend',
-				values,
-				errors: { form: 'The listing was already published.' }
-			});
-		}
-		const found = await providerAdmin.changeProvider(
-			event.locals.db,
-			id,
-			{ status: 'published' },
-			parsed.data.reason,
-			user
-		);
-		if (!found) notFound();
-		return { action: 'unsuspend', done: 'The listing is published: it is on the site again.' };
-	},
+	unsuspend: (event) =>
+		statusChange(event, 'unsuspend', unsuspendSchema, 'published', {
+			done: 'The listing is published: it is on the site again.',
+			unchanged: 'The listing was already published.'
+		}),
 
 	verify: async (event) => {
 		const user = requireRole(event);
@@ -177,14 +133,8 @@ export const actions: Actions = {
 		if (!parsed.success) {
 			return fail(400, { action: 'verify', values, errors: fieldErrors(parsed.error) });
 		}
-		const found = await providerAdmin.changeProvider(
-			event.locals.db,
-			id,
-			{ verified: true },
-			parsed.data.reason,
-			user
-		);
-		if (!found) notFound();
+		const outcome = await providerAdmin.markVerified(event.locals.db, id, parsed.data.reason, user);
+		if (outcome === 'not_found') notFound();
 		return { action: 'verify', done: 'The listing is marked verified today.' };
 	},
 
@@ -264,3 +214,33 @@ export const actions: Actions = {
 		};
 	}
 };
+
+/**
+ * Suspend or publish: the server decides under the provider's row lock whether the status still
+ * needs changing; this only turns its answer into a message.
+ */
+async function statusChange(
+	event: RequestEvent,
+	action: 'suspend' | 'unsuspend',
+	schema: typeof suspendSchema | typeof unsuspendSchema,
+	status: 'suspended' | 'published',
+	messages: { done: string; unchanged: string }
+) {
+	const user = requireRole(event);
+	const id = providerId(event.params.id);
+	const values = await formValues(event);
+	const parsed = schema.safeParse(values);
+	if (!parsed.success) return fail(400, { action, values, errors: fieldErrors(parsed.error) });
+	const outcome = await providerAdmin.changeStatus(
+		event.locals.db,
+		id,
+		status,
+		parsed.data.reason,
+		user
+	);
+	if (outcome === 'not_found') notFound();
+	if (outcome === 'unchanged') {
+		return fail(409, { action, values, errors: { form: messages.unchanged } });
+	}
+	return { action, done: messages.done };
+}

@@ -1,0 +1,59 @@
+import { and, count, desc, eq, isNotNull } from 'drizzle-orm';
+import type { RouteCode } from '../domain/routes';
+import type { Database } from './db';
+import { ratings } from './db/schema';
+
+/** The published comments on a provider's profile, a page at a time. */
+
+export interface PublishedComment {
+	id: number;
+	overall: number;
+	comment: string;
+	route: RouteCode | null;
+	monthsInTreatment: number | null;
+	publishedAt: Date;
+}
+
+export const COMMENTS_PER_PAGE = 10;
+
+/** The latest published comments, newest first. */
+export async function comments(
+	db: Database,
+	providerId: number,
+	page: number
+): Promise<{ total: number; items: PublishedComment[] }> {
+	const where = and(
+		eq(ratings.providerId, providerId),
+		eq(ratings.status, 'published'),
+		isNotNull(ratings.comment)
+	);
+	const [[{ total }], rows] = await Promise.all([
+		db.select({ total: count() }).from(ratings).where(where),
+		db
+			.select({
+				id: ratings.id,
+				overall: ratings.overall,
+				comment: ratings.comment,
+				route: ratings.route,
+				monthsInTreatment: ratings.monthsInTreatment,
+				publishedAt: ratings.publishedAt,
+				createdAt: ratings.createdAt
+			})
+			.from(ratings)
+			.where(where)
+			.orderBy(desc(ratings.publishedAt), desc(ratings.id))
+			.limit(COMMENTS_PER_PAGE)
+			.offset((page - 1) * COMMENTS_PER_PAGE)
+	]);
+	return {
+		total,
+		items: rows.map((r) => ({
+			id: r.id,
+			overall: r.overall,
+			comment: r.comment ?? '',
+			route: r.route as RouteCode | null,
+			monthsInTreatment: r.monthsInTreatment,
+			publishedAt: r.publishedAt ?? r.createdAt
+		}))
+	};
+}

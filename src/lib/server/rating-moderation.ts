@@ -1,0 +1,141 @@
+import { and, count, eq } from 'drizzle-orm';
+import * as audit from './audit';
+import type { Database } from './db';
+import { recomputeFeedback } from './feedback';
+import { lockProvider } from './providers';
+import { problemReports, providers, ratings } from './db/schema';
+import type { RatingStatus } from './ratings';
+
+/**
+ * Moderators and ratings: the queues of held and reported ratings, and the decision on one
+ * rating, which answers the reports about it and moves the provider's feedback.
+ */
+
+/**
+ * Moderation: publish, hold or hide one rating, recompute, and (with an actor) record it in the
+ * audit log, all in one transaction.
+ */
+export async function setRatingStatus(
+	db: Database,
+	ratingId: number,
+	status: RatingStatus,
+	reason: string | null,
+	actor?: { id: number }
+): Promise<boolean> {
+	return db.transaction(async (tx) => {
+		const [rating] = await tx
+			.select({
+				providerId: ratings.providerId,
+				status: ratings.status,
+				publishedAt: ratings.publishedAt
+			})
+			.from(ratings)
+			.where(eq(ratings.id, ratingId));
+		if (!rating) return false;
+		await lockProvider(tx, rating.providerId);
+		await tx
+			.update(ratings)
+			.set({
+				status,
+				moderationReason: reason,
+				...(actor ? { moderatedBy: actor.id, moderatedAt: new Date() } : {}),
+				// The date it first appeared: keeping a reported rating, or publishing one again after
+				// a hold, never makes it look new or moves it to the top.
+				...(status === 'published' ? { publishedAt: rating.publishedAt ?? new Date() } : {})
+			})
+			.where(eq(ratings.id, ratingId));
+		await recomputeFeedback(tx, rating.providerId);
+		if (actor) {
+			// Deciding a rating answers every open report about it.
+			const closed = await tx
+				.update(problemReports)
+				.set({
+					status: status === 'hidden' ? 'resolved' : 'dismissed',
+					resolution: reason ?? (status === 'published' ? 'Kept published.' : `Rating ${status}.`),
+					resolvedBy: actor.id,
+					resolvedAt: new Date()
+				})
+				.where(and(eq(problemReports.ratingId, ratingId), eq(problemReports.status, 'open')))
+				.returning({ id: problemReports.id });
+			await audit.record(tx, {
+				actorId: actor.id,
+				action: `rating.${status === 'published' ? 'publish' : status === 'hidden' ? 'hide' : 'hold'}`,
+				entityType: 'rating',
+				entityId: ratingId,
+				before: { status: rating.status },
+				after: closed.length ? { status, reportsClosed: closed.map((r) => r.id) } : { status },
+				reason
+			});
+		}
+		return true;
+	});
+}
+
+export interface HeldRating {
+	id: number;
+	providerSlug: string;
+	providerName: string;
+	overall: number;
+	support: number | null;
+	comment: string | null;
+	reason: string | null;
+	createdAt: Date;
+}
+
+/** What both queues show of a rating. */
+const queueColumns = {
+	id: ratings.id,
+	providerSlug: providers.slug,
+	providerName: providers.name,
+	overall: ratings.overall,
+	support: ratings.support,
+	comment: ratings.comment,
+	reason: ratings.moderationReason,
+	createdAt: ratings.createdAt
+};
+
+/** The moderation queue: held ratings, oldest first. */
+export async function held(
+	db: Database,
+	limit = 50
+): Promise<{ total: number; items: HeldRating[] }> {
+	const where = eq(ratings.status, 'held');
+	const [[{ total }], rows] = await Promise.all([
+		db.select({ total: count() }).from(ratings).where(where),
+		db
+			.select(queueColumns)
+			.from(ratings)
+			.innerJoin(providers, eq(providers.id, ratings.providerId))
+			.where(where)
+			.orderBy(ratings.createdAt, ratings.id)
+			.limit(limit)
+	]);
+	return { total, items: rows };
+}
+
+export interface ReportedRating extends HeldRating {
+	reports: { reason: string; note: string | null; createdAt: Date }[];
+}
+
+/** The other queue: published ratings someone reported, oldest report first. */
+export async function reported(db: Database, limit = 50): Promise<ReportedRating[]> {
+	const rows = await db
+		.select({
+			...queueColumns,
+			reportReason: problemReports.reason,
+			reportNote: problemReports.note,
+			reportedAt: problemReports.createdAt
+		})
+		.from(problemReports)
+		.innerJoin(ratings, eq(ratings.id, problemReports.ratingId))
+		.innerJoin(providers, eq(providers.id, ratings.providerId))
+		.where(eq(problemReports.status, 'open'))
+		.orderBy(problemReports.createdAt, problemReports.id);
+	const byRating = new Map<number, ReportedRating>();
+	for (const { reportReason, reportNote, reportedAt, ...rating } of rows) {
+		let entry = byRating.get(rating.id);
+		if (!entry) byRating.set(rating.id, (entry = { ...rating, reports: [] }));
+		entry.reports.push({ reason: reportReason, note: reportNote, createdAt: reportedAt });
+	}
+	return [...byRating.values()].slice(0, limit);
+}
