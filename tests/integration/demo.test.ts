@@ -3,7 +3,7 @@ import { and, count, eq, notExists, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTE_CODES, type RouteCode } from '$lib/domain/routes';
 import { STATE_CODES } from '$lib/domain/states';
-import { FEEDBACK_RULES_VERSION, summarize } from '$lib/domain/feedback';
+import { FEEDBACK_RULES_VERSION, summarize, toStored } from '$lib/domain/feedback';
 import {
 	providerFeedback,
 	providerRoutes,
@@ -144,7 +144,7 @@ describeEachDatabase('demo directory', (ctx) => {
 			.limit(25);
 		expect(rated.length).toBe(25);
 		for (const { providerId, summary } of rated) {
-			expect(summary).toEqual(summarize(await publishedFacts(ctx.db, providerId)));
+			expect(summary).toEqual(toStored(summarize(await publishedFacts(ctx.db, providerId))));
 			expect((summary as { rulesVersion: number }).rulesVersion).toBe(FEEDBACK_RULES_VERSION);
 		}
 	});

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, count, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ConditionCode } from '$lib/domain/conditions';
-import { summarize, type FeedbackSummary, type RatingFacts } from '$lib/domain/feedback';
+import {
+	fromStored,
+	summarize,
+	toStored,
+	type FeedbackSummary,
+	type RatingFacts
+} from '$lib/domain/feedback';
 import type { RouteCode } from '$lib/domain/routes';
 import { ratingSchema, type RatingInput } from '$lib/schemas/rating';
 import type { Database } from '$lib/server/db';
@@ -118,7 +124,9 @@ async function expectFeedbackMatchesRows(db: Database, providerId: number) {
 		weightedScore: expected.weightedScore,
 		heldCount: held
 	});
-	expect(stored.summary).toEqual(expected);
+	// Stored as numbers and rule ids; read back, the same summary.
+	expect(stored.summary).toEqual(toStored(expected));
+	expect(fromStored(stored.summary)).toEqual(expected);
 	const view = (await feedbackFor(db, [providerId])).get(providerId);
 	expect(view).toEqual({ summary: expected, heldCount: held });
 	return { summary: expected, heldCount: held };

@@ -5,7 +5,8 @@ import {
 	brief,
 	cautionText,
 	fromStored,
-	summarize
+	summarize,
+	toStored
 } from './feedback';
 import { rating, repeat, withConditions } from './feedback.testing';
 
@@ -250,6 +251,19 @@ describe('fromStored', () => {
 	it('returns a summary of the current rules as it is', () => {
 		const current = summarize([5, 4, 1].map((s) => rating(s, { effectiveness: 2 })));
 		expect(fromStored(JSON.parse(JSON.stringify(current)))).toEqual(current);
+	});
+
+	it('stores cautions as rule ids and numbers, no sentences, and reads them back worded', () => {
+		const summary = summarize(repeat(rating(1, { support: 1 }), 6));
+		expect(summary.cautions.length).toBeGreaterThan(0);
+		const stored = JSON.parse(JSON.stringify(toStored(summary))) as unknown;
+		expect(JSON.stringify(stored)).not.toContain('patients rated');
+		expect((stored as { cautions: unknown[] }).cautions).toContainEqual({
+			rule: 'low-support',
+			low: 6,
+			total: 6
+		});
+		expect(fromStored(stored)).toEqual(summary);
 	});
 
 	it('shows no label or share that older rules gave from one or two ratings', () => {

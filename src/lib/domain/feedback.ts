@@ -249,6 +249,27 @@ function cautionFromStored(stored: {
 	];
 }
 
+/** A caution as stored: its rule and its numbers; the wording is the rule's, when it is read. */
+export interface StoredCaution {
+	rule: CautionRuleId;
+	low: number;
+	total: number;
+}
+
+export type StoredSummary = Omit<FeedbackSummary, 'cautions'> & { cautions: StoredCaution[] };
+
+/** A summary as `provider_feedback.summary` keeps it: numbers and rule ids, no sentences. */
+export function toStored(summary: FeedbackSummary): StoredSummary {
+	return {
+		...summary,
+		cautions: summary.cautions.map(({ aspect, low, total }) => ({
+			rule: CAUTION_RULES.find((r) => r.aspect === aspect)!.id,
+			low,
+			total
+		}))
+	};
+}
+
 const present = (values: (number | null | undefined)[]) =>
 	values.filter((v): v is number => typeof v === 'number');
 

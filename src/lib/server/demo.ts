@@ -1,5 +1,5 @@
 import { count, eq, sql } from 'drizzle-orm';
-import { summarize } from '../domain/feedback';
+import { summarize, toStored } from '../domain/feedback';
 import type { Listing } from '../domain/provider';
 import type { Database } from './db';
 import { providerFeedback, providers, ratingConditions, ratings } from './db/schema';
@@ -17,6 +17,24 @@ export type { DemoProvider, DemoRating, DemoRoute } from './demo/data';
 export { generateDemoProviders, generateDemoRatings } from './demo/generate';
 
 const orUndefined = <T>(value: T | null) => (value === null ? undefined : value);
+
+/**
+ * What a demo provider says about new patients, told when it was last verified: fixed by its slug
+ * (not drawn from the generator, so every other demo value stays as it was). About half say yes,
+ * one in six says no, the rest do not say.
+ */
+function newPatients(
+	p: DemoProvider
+): Pick<Listing, 'acceptingNewPatients' | 'acceptingConfirmedOn'> {
+	let hash = 0;
+	for (const c of p.slug) hash = (hash * 31 + c.charCodeAt(0)) >>> 0;
+	const answer = hash % 6 < 3 ? 'yes' : hash % 6 === 3 ? 'no' : 'unknown';
+	if (answer === 'unknown') return { acceptingNewPatients: answer };
+	return {
+		acceptingNewPatients: answer,
+		acceptingConfirmedOn: p.lastVerifiedAt.toISOString().slice(0, 10)
+	};
+}
 
 /** A demo provider as the writer takes it: the listing, and where and how it stands. */
 function asListing(p: DemoProvider): { listing: Listing; placement: NewPlacement } {
@@ -42,6 +60,7 @@ function asListing(p: DemoProvider): { listing: Listing; placement: NewPlacement
 			acceptsInsurance: p.acceptsInsurance,
 			insuranceNotes: orUndefined(p.insuranceNotes),
 			offersPsychotherapy: p.offersPsychotherapy,
+			...newPatients(p),
 			telehealthStates: p.telehealthStates,
 			conditions: p.conditions
 		},
@@ -100,7 +119,7 @@ async function insertDemoRatings(
 			ratingCount: summary.count,
 			overallMean: summary.overallMean,
 			weightedScore: summary.weightedScore,
-			summary
+			summary: toStored(summary)
 		};
 	});
 	await db.insert(providerFeedback).values(feedback);

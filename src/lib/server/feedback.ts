@@ -4,6 +4,7 @@ import {
 	FEEDBACK_RULES_VERSION,
 	fromStored,
 	summarize,
+	toStored,
 	type FeedbackSummary,
 	type RatingFacts
 } from '../domain/feedback';
@@ -74,7 +75,7 @@ export async function recomputeFeedback(
 		ratingCount: summary.count,
 		overallMean: summary.overallMean,
 		weightedScore: summary.weightedScore,
-		summary,
+		summary: toStored(summary),
 		heldCount: held,
 		updatedAt: new Date()
 	};
