@@ -202,6 +202,8 @@ describeEachDatabase('provider administration', (ctx) => {
 				acceptsInsurance: 'on',
 				insuranceNotes: 'Spravato only',
 				offersPsychotherapy: 'on',
+				acceptingNewPatients: 'no',
+				acceptingConfirmedOn: '2026-10-01',
 				telehealthStates: ['WA', 'OR'],
 				conditions: ['ptsd', 'trd'],
 				slug: ' Hawthorn-Mind ',
@@ -244,6 +246,8 @@ describeEachDatabase('provider administration', (ctx) => {
 			acceptsInsurance: true,
 			insuranceNotes: 'Spravato only',
 			offersPsychotherapy: true,
+			acceptingNewPatients: 'no',
+			acceptingConfirmedOn: '2026-10-01',
 			telehealthStates: ['OR', 'WA'],
 			conditions: ['trd', 'ptsd']
 		});
