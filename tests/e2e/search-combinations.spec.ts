@@ -56,6 +56,7 @@ test('every combination of the filter form answers with the form and a result', 
 	// A state other than Texas (the place's state), to meet the place with a different state.
 	values.state = ['', 'TX', 'VT'].filter((s) => s === '' || valuesOf('state').includes(s));
 	expect(Object.keys(values).sort()).toEqual([
+		'accepting',
 		'kind',
 		'psychotherapy',
 		'radius',
@@ -67,10 +68,19 @@ test('every combination of the filter form answers with the form and a result', 
 	expect(values.radius).toEqual(['10', '25', '50', '100', '250']);
 	expect(values.telehealth).toEqual(['', 'yes', 'no']);
 	expect(values.sort).toEqual(['', 'best', 'price']);
+	expect(values.accepting).toEqual(['', 'yes']);
 	expect(values.route).toHaveLength(11);
 	expect(values.kind).toHaveLength(5);
 
-	const others = ['radius', 'state', 'route', 'kind', 'psychotherapy', 'sort'] as const;
+	const others = [
+		'radius',
+		'state',
+		'route',
+		'kind',
+		'psychotherapy',
+		'accepting',
+		'sort'
+	] as const;
 	const queries: { place: string; params: Record<string, string> }[] = [];
 	const placeNames = Object.keys(PLACES);
 	placeNames.forEach((place, p) => {
@@ -91,7 +101,14 @@ test('every combination of the filter form answers with the form and a result', 
 		for (const kind of valuesOf('kind')) {
 			const place = at(placeNames, row % placeNames.length);
 			const params: Record<string, string> = { ...PLACES[place], route, kind };
-			for (const name of ['radius', 'state', 'telehealth', 'psychotherapy', 'sort'] as const) {
+			for (const name of [
+				'radius',
+				'state',
+				'telehealth',
+				'psychotherapy',
+				'accepting',
+				'sort'
+			] as const) {
 				params[name] = at(valuesOf(name), row % valuesOf(name).length);
 			}
 			queries.push({ place, params });
