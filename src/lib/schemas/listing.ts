@@ -339,7 +339,7 @@ export function listingFieldErrors(error: z.ZodError): Record<string, string> {
 		const path = issue.path.map(String);
 		if (path[0] === 'listing') path.shift();
 		// A bad entry in a repeated field (kinds.2) belongs to the field.
-		if (path.length > 1 && /^\d+$/.test(path[path.length - 1])) path.pop();
+		if (path.length > 1 && /^\d+$/.test(path.at(-1) ?? '')) path.pop();
 		out[path.join('.') || 'form'] ??= issue.message;
 	}
 	return out;

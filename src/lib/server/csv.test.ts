@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { first } from '../../../tests/helpers/rows';
 import { CONDITION_CODES } from '../domain/conditions';
 import { PROVIDER_KIND_CODES, PROVIDER_STATUSES } from '../domain/kinds';
 import { ROUTE_CODES } from '../domain/routes';
@@ -66,7 +67,7 @@ describe('readProvidersCsv', () => {
 		const one = (text: string) => {
 			const errors = problems(text);
 			expect(errors).toHaveLength(1);
-			return errors[0];
+			return first(errors, 'a problem');
 		};
 		expect(one('')).toEqual({ row: null, column: null, message: 'The file is empty.' });
 		expect(one('\uFEFF \n\n')).toMatchObject({ message: 'The file is empty.' });

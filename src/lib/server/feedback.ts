@@ -9,7 +9,7 @@ import {
 	type RatingFacts
 } from '../domain/feedback';
 import type { RouteCode } from '../domain/routes';
-import type { Database } from './db';
+import { oneRow, type Database } from './db';
 import { providerFeedback, providers, ratingConditions, ratings } from './db/schema';
 
 /**
@@ -67,10 +67,12 @@ export async function recomputeFeedback(
 	providerId: number
 ): Promise<FeedbackSummary> {
 	const summary = summarize(await publishedFacts(db, providerId));
-	const [{ held }] = await db
-		.select({ held: count() })
-		.from(ratings)
-		.where(and(eq(ratings.providerId, providerId), eq(ratings.status, 'held')));
+	const { held } = oneRow(
+		await db
+			.select({ held: count() })
+			.from(ratings)
+			.where(and(eq(ratings.providerId, providerId), eq(ratings.status, 'held')))
+	);
 	const values = {
 		ratingCount: summary.count,
 		overallMean: summary.overallMean,
@@ -138,7 +140,8 @@ async function recomputeInBatches(
 		if (ids.length === 0) return done;
 		await recomputeBatch(db, ids);
 		done += ids.length;
-		after = ids[ids.length - 1];
+		// ids is not empty here (the loop returned above when it was).
+		after = ids[ids.length - 1]!;
 	}
 }
 

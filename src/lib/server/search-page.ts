@@ -170,13 +170,16 @@ async function widerRadii(
 ): Promise<WiderRadius[]> {
 	const larger = RADIUS_CHOICES.filter((r) => r > point.radiusMiles);
 	const counts = await Promise.all(
-		larger.map((radius) => providers.countNear(db, filters, { ...point, radiusMiles: radius }))
-	);
-	return larger
-		.map((radius, i) => ({
+		larger.map(async (radius) => ({
 			radius,
-			total: Math.min(counts[i], providers.NEAR_COUNT_CAP),
-			capped: counts[i] > providers.NEAR_COUNT_CAP
+			count: await providers.countNear(db, filters, { ...point, radiusMiles: radius })
+		}))
+	);
+	return counts
+		.map(({ radius, count }) => ({
+			radius,
+			total: Math.min(count, providers.NEAR_COUNT_CAP),
+			capped: count > providers.NEAR_COUNT_CAP
 		}))
 		.filter((r) => r.total > 0);
 }
