@@ -4,7 +4,7 @@ import { PROVIDER_KIND_CODES } from '../domain/kinds';
 import { NEW_PATIENTS_CODES, settleNewPatients } from '../domain/new-patients';
 import type { Listing } from '../domain/provider';
 import { listingToFlat } from '../domain/provider-fields';
-import { ROUTE_CODES, ROUTES, type RouteCode } from '../domain/routes';
+import { ROUTE_CODES, ROUTES } from '../domain/routes';
 import { SLUG_PATTERN } from '../domain/slug';
 import { STATE_CODES } from '../domain/states';
 import {
@@ -114,7 +114,7 @@ const routeOffers = z
 	.transform((record) =>
 		ROUTES.filter((r) => record[r.code] !== undefined).map((r) => {
 			const { unticked: _, ...offer } = record[r.code] as RouteOfferInput;
-			return { code: r.code as RouteCode, ...offer };
+			return { code: r.code, ...offer };
 		})
 	)
 	.refine((list) => list.length > 0, 'Choose at least one treatment you offer.');

@@ -20,7 +20,7 @@ const cache = new WeakMap<Database, Map<number, string>>();
 
 async function keyFor(db: Database, period: number): Promise<string> {
 	let keys = cache.get(db);
-	if (!keys) cache.set(db, (keys = new Map()));
+	if (!keys) cache.set(db, (keys = new Map<number, string>()));
 	const known = keys.get(period);
 	if (known) return known;
 	await db

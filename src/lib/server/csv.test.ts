@@ -43,9 +43,17 @@ describe('readProvidersCsv', () => {
 
 	it('names unknown and repeated columns, and each missing required column', () => {
 		expect(problems(`name,kinds,colour,city,state,zip,routes,Kinds,price\n${ROW}`)).toEqual([
-			{ row: 1, column: 'colour', message: expect.stringContaining('Unknown column “colour”') },
+			{
+				row: 1,
+				column: 'colour',
+				message: expect.stringContaining('Unknown column “colour”') as string
+			},
 			{ row: 1, column: 'kinds', message: 'The column “kinds” appears twice.' },
-			{ row: 1, column: 'price', message: expect.stringContaining('Unknown column “price”') }
+			{
+				row: 1,
+				column: 'price',
+				message: expect.stringContaining('Unknown column “price”') as string
+			}
 		]);
 		expect(problems(`slug,name,kinds,city\n,A,clinic,Austin`)).toEqual(
 			['state', 'zip', 'routes'].map((column) => ({
@@ -59,7 +67,7 @@ describe('readProvidersCsv', () => {
 	it('allows unnamed empty columns (trailing commas) but not unnamed data', () => {
 		expect(problems(`${HEADER},,\n${ROW},,`)).toEqual([]);
 		expect(problems(`${HEADER},\n${ROW},oops`)).toEqual([
-			{ row: 1, column: '(column 8)', message: expect.stringContaining('no name') }
+			{ row: 1, column: '(column 8)', message: expect.stringContaining('no name') as string }
 		]);
 	});
 
@@ -78,7 +86,7 @@ describe('readProvidersCsv', () => {
 		);
 		expect(one(`${HEADER}\n${ROW}\n,"unterminated,clinic,Austin,TX,78701,iv\n`)).toMatchObject({
 			row: 3,
-			message: expect.stringMatching(/could not be read as CSV/)
+			message: expect.stringMatching(/could not be read as CSV/) as string
 		});
 		expect(one(`${HEADER}\n${`${ROW}\n`.repeat(CSV_MAX_ROWS + 1)}`).message).toMatch(
 			/5,001 providers; import at most 5,000/

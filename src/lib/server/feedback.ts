@@ -1,5 +1,4 @@
 import { and, asc, count, eq, exists, gt, inArray, or, sql } from 'drizzle-orm';
-import type { ConditionCode } from '../domain/conditions';
 import {
 	FEEDBACK_RULES_VERSION,
 	fromStored,
@@ -8,7 +7,6 @@ import {
 	type FeedbackSummary,
 	type RatingFacts
 } from '../domain/feedback';
-import type { RouteCode } from '../domain/routes';
 import { oneRow, type Database } from './db';
 import { providerFeedback, providers, ratingConditions, ratings } from './db/schema';
 
@@ -53,8 +51,8 @@ export async function publishedFacts(db: Database, providerId: number): Promise<
 		: [];
 	return rows.map(({ id, route, ...r }) => ({
 		...r,
-		route: route as RouteCode | null,
-		conditions: conditions.filter((c) => c.ratingId === id).map((c) => c.condition as ConditionCode)
+		route,
+		conditions: conditions.filter((c) => c.ratingId === id).map((c) => c.condition)
 	}));
 }
 

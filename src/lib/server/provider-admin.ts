@@ -107,7 +107,7 @@ export async function findProviders(
 		total,
 		page,
 		perPage: PROVIDER_PAGE_SIZE,
-		rows: rows.map((r) => ({ ...r, state: r.state as StateCode, kinds: r.kinds as ProviderKind[] }))
+		rows: rows.map((r) => ({ ...r, state: r.state, kinds: r.kinds }))
 	};
 }
 

@@ -52,7 +52,7 @@ export async function comments(
 			id: r.id,
 			overall: r.overall,
 			comment: r.comment ?? '',
-			route: r.route as RouteCode | null,
+			route: r.route,
 			monthsInTreatment: r.monthsInTreatment,
 			publishedAt: r.publishedAt ?? r.createdAt
 		}))

@@ -2,7 +2,7 @@ import { kindLabel } from '../domain/kinds';
 import { routeLabel } from '../domain/routes';
 import { stateName, type StateCode } from '../domain/states';
 import { nearbyFiltersSchema, RADIUS_CHOICES, type ProviderFilters } from '../schemas/filters';
-import { parseQueryForgiving, type IgnoredParam } from '../schemas/query';
+import { parseQueryForgiving } from '../schemas/query';
 import type { Database } from './db';
 import { resolveOrigin, type Origin } from './geocode';
 import * as providers from './providers';
@@ -95,7 +95,7 @@ export async function loadSearchPage(db: Database, params: URLSearchParams) {
 	const { near, lat, lng, from, radius, ...filters } = data;
 	const coords = lat !== undefined && lng !== undefined ? { lat, lng } : undefined;
 	const location = { near: near ?? '', radius, coords, from };
-	const base = { filters, ignored: ignored as IgnoredParam[] };
+	const base = { filters, ignored };
 
 	const place = resolveOrigin({ near, lat, lng, from });
 	if (!place.ok) {

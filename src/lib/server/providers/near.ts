@@ -206,7 +206,7 @@ export async function mapPoints(
 			.where(where);
 		return rows.map(({ meters, ...r }) => ({
 			...r,
-			kinds: r.kinds as ProviderKind[],
+			kinds: r.kinds,
 			distanceMiles: roundMiles(meters)
 		}));
 	}
@@ -214,5 +214,5 @@ export async function mapPoints(
 		.select(columns)
 		.from(providers)
 		.where(and(...filterConditions(db, { ...filters, telehealth: false })));
-	return rows.map((r) => ({ ...r, kinds: r.kinds as ProviderKind[] }));
+	return rows.map((r) => ({ ...r, kinds: r.kinds }));
 }
