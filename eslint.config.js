@@ -7,7 +7,7 @@ import svelteConfig from './svelte.config.js';
 
 export default ts.config(
 	js.configs.recommended,
-	...ts.configs.recommended,
+	...ts.configs.recommendedTypeChecked,
 	...svelte.configs.recommended,
 	prettier,
 	...svelte.configs.prettier,
@@ -35,6 +35,11 @@ export default ts.config(
 			// The app is served at the domain root (no kit.paths.base), so plain hrefs are correct.
 			'svelte/no-navigation-without-resolve': 'off'
 		}
+	},
+	{
+		// JS config and script files have no type information.
+		files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+		...ts.configs.disableTypeChecked
 	},
 	{
 		ignores: [

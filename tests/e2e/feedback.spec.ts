@@ -145,7 +145,8 @@ test.describe('a caution note', () => {
 				break;
 			}
 		}
-		if (!provider) throw new Error(`No unrated provider alone near its ZIP in ${CAUTION_SLOTS}`);
+		if (!provider)
+			throw new Error(`No unrated provider alone near its ZIP in ${CAUTION_SLOTS.join(',')}`);
 		const { slug, name } = provider;
 
 		// Five patients (five addresses) rate support during treatment 1 star; the overall

@@ -410,11 +410,13 @@ test.describe('without JavaScript', () => {
 		await page.getByLabel(/I am authorised to list this practice/).check();
 		const token = await page.locator('input[name="idempotencyKey"]').inputValue();
 		const sent = new URLSearchParams(
-			await page
-				.locator('form.listing-form')
-				.evaluate((form: HTMLFormElement) =>
-					[...new FormData(form).entries()].map(([k, v]) => [k, String(v)] as [string, string])
+			await page.locator('form.listing-form').evaluate((form: HTMLFormElement) =>
+				[...new FormData(form).entries()].map(
+					// As String(v) gives it: the text, or "[object File]" for a file.
+					([k, v]) =>
+						[k, typeof v === 'string' ? v : Object.prototype.toString.call(v)] as [string, string]
 				)
+			)
 		);
 		expect(sent.get('idempotencyKey')).toBe(token);
 		await page.getByRole('button', { name: 'Send listing request' }).click();

@@ -316,8 +316,8 @@ describeEachDatabase('CSV import and export', (ctx) => {
 		);
 		expect(report.ok).toBe(false);
 		expect(report.errors).toEqual([
-			{ row: 2, column: 'slug', message: expect.stringContaining('also on row 4') },
-			{ row: 4, column: 'slug', message: expect.stringContaining('also on row 2') }
+			{ row: 2, column: 'slug', message: expect.stringContaining('also on row 4') as string },
+			{ row: 4, column: 'slug', message: expect.stringContaining('also on row 2') as string }
 		]);
 	});
 
@@ -332,7 +332,7 @@ describeEachDatabase('CSV import and export', (ctx) => {
 			creates: 0,
 			updates: 0,
 			errors: [
-				{ row: 1, column: 'colour', message: expect.stringContaining('Unknown column') },
+				{ row: 1, column: 'colour', message: expect.stringContaining('Unknown column') as string },
 				{ row: 1, column: 'zip', message: 'The required column “zip” is missing.' },
 				{ row: 1, column: 'routes', message: 'The required column “routes” is missing.' }
 			]
@@ -546,7 +546,7 @@ describeEachDatabase('CSV import and export', (ctx) => {
 		const upload = (user: SessionUser, action: 'check' | 'import', text: string | null) => {
 			const form = new FormData();
 			if (text !== null) form.set('file', new File([text], 'page.csv', { type: 'text/csv' }));
-			return actions[action]!(
+			return actions[action](
 				event(user, `/admin/import?/${action}`, { method: 'POST', body: form })
 			);
 		};

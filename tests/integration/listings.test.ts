@@ -124,7 +124,7 @@ describeEachDatabase('listing requests', (ctx) => {
 		expect(unknownZip).toMatchObject({
 			ok: false,
 			code: 'invalid',
-			fields: { zip: expect.any(String) }
+			fields: { zip: expect.any(String) as string }
 		});
 
 		await insertProvider(ctx.db, {
@@ -285,7 +285,9 @@ describeEachDatabase('listing requests', (ctx) => {
 				ok: false,
 				code: 'invalid',
 				fields: {
-					slug: expect.stringMatching(/^Another provider already uses the slug “twin-pines”/)
+					slug: expect.stringMatching(
+						/^Another provider already uses the slug “twin-pines”/
+					) as string
 				}
 			});
 		}

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProviderKind } from '$lib/domain/kinds';
 import type { RouteCode } from '$lib/domain/routes';
-import { STATE_CODES, type StateCode } from '$lib/domain/states';
+import { STATE_CODES } from '$lib/domain/states';
 import type { MapFilters } from '$lib/schemas/map';
 import type { Database } from '$lib/server/db';
 import { providerRoutes, providers } from '$lib/server/db/schema';
@@ -79,7 +79,7 @@ function randomDirectory(count: number, random: () => number): Fixture[] {
 			name,
 			slug: slugFor(`${name} ${zip.state}`),
 			kinds: pick(KIND_MIX),
-			state: zip.state as StateCode,
+			state: zip.state,
 			city: zip.city,
 			zip: zip.zip,
 			lat: Math.round((zip.latitude + (random() - 0.5) * 0.04) * 1e6) / 1e6,
@@ -237,7 +237,7 @@ describeEachDatabase('map', (ctx) => {
 			expect(cluster.properties).toEqual({
 				cluster: true,
 				count: 4,
-				expansionZoom: expect.any(Number)
+				expansionZoom: expect.any(Number) as number
 			});
 			const [lng, lat] = cluster.geometry.coordinates;
 			expect(lng).toBeGreaterThan(FARGO.lng - 0.001);

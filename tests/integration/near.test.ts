@@ -86,7 +86,7 @@ function randomDirectory(count: number, random: () => number): Fixture[] {
 			name,
 			slug: slugFor(name),
 			kinds,
-			state: zip.state as StateCode,
+			state: zip.state,
 			city: zip.city,
 			zip: zip.zip,
 			lat: Math.round((zip.latitude + (random() - 0.5) * 0.3) * 1e6) / 1e6,
@@ -396,7 +396,7 @@ describeEachDatabase('near', (ctx) => {
 				const out: string[] = [];
 				for (const { query, params } of radiusQueries) {
 					const rows = await selectRows<{ 'QUERY PLAN': string }>(
-						tx as unknown as Database,
+						tx,
 						sql`explain ${bind(query, params)}`
 					);
 					out.push(rows.map((r) => r['QUERY PLAN']).join('\n'));

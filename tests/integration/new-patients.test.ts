@@ -85,10 +85,10 @@ describeEachDatabase('accepting new patients', (ctx) => {
 			'accepting.csv'
 		);
 		expect(good.ok).toBe(true);
-		const rows = parse(await exportPublishedCsv(ctx.db), { columns: true, bom: true }) as Record<
-			string,
-			string
-		>[];
+		const rows = parse<Record<string, string>>(await exportPublishedCsv(ctx.db), {
+			columns: true,
+			bom: true
+		});
 		expect(rows.find((r) => r.name === 'Import Door Clinic')).toMatchObject({
 			accepting_new_patients: 'yes',
 			accepting_confirmed_on: '2026-09-30'

@@ -74,7 +74,7 @@ const FIXTURES: ProviderFixture[] = [
 /** What changes on every run (the time a row was written) is left out. */
 function stable<T>(value: T): T {
 	return JSON.parse(
-		JSON.stringify(value, (key, v) => (key === 'updatedAt' ? '(written at)' : v))
+		JSON.stringify(value, (key, v: unknown) => (key === 'updatedAt' ? '(written at)' : v))
 	) as T;
 }
 

@@ -346,7 +346,7 @@ describeEachDatabase('ratings abuse', (ctx) => {
 			ok: false,
 			code: 'rate_limited',
 			message: 'You have sent several ratings in the last hour. Please try again in 60 minutes.',
-			retryAfterSeconds: expect.any(Number)
+			retryAfterSeconds: expect.any(Number) as number
 		});
 		if (third.ok || third.code !== 'rate_limited') throw new Error('unreachable');
 		expect(third.retryAfterSeconds).toBeGreaterThan(3540);

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ConditionCode } from '$lib/domain/conditions';
 import {
 	fromStored,
 	summarize,
@@ -9,7 +8,6 @@ import {
 	type FeedbackSummary,
 	type RatingFacts
 } from '$lib/domain/feedback';
-import type { RouteCode } from '$lib/domain/routes';
 import { ratingSchema, type RatingInput } from '$lib/schemas/rating';
 import type { Database } from '$lib/server/db';
 import { providerFeedback, ratingConditions, ratings } from '$lib/server/db/schema';
@@ -82,11 +80,9 @@ async function summaryFromRows(db: Database, providerId: number): Promise<Feedba
 		education: r.education,
 		setting: r.setting,
 		recommend: r.recommend,
-		route: r.route as RouteCode | null,
+		route: r.route,
 		pricePaid: r.pricePaid,
-		conditions: conditions
-			.filter((c) => c.ratingId === r.id)
-			.map((c) => c.condition as ConditionCode)
+		conditions: conditions.filter((c) => c.ratingId === r.id).map((c) => c.condition)
 	}));
 	return summarize(facts);
 }
@@ -249,7 +245,7 @@ describeEachDatabase('ratings', (ctx) => {
 			for (const result of results) {
 				expect(result).toEqual({
 					ok: true,
-					id: expect.any(Number),
+					id: expect.any(Number) as number,
 					status: 'published',
 					replay: false
 				});
@@ -521,7 +517,7 @@ describeEachDatabase('ratings', (ctx) => {
 			);
 			expect(first).toEqual({
 				ok: true,
-				id: expect.any(Number),
+				id: expect.any(Number) as number,
 				status: 'published',
 				replay: false
 			});
@@ -565,7 +561,7 @@ describeEachDatabase('ratings', (ctx) => {
 					ok: true,
 					id: stored,
 					status: 'published',
-					replay: expect.any(Boolean)
+					replay: expect.any(Boolean) as boolean
 				}))
 			);
 			expect(results.filter((r) => r.ok && !r.replay)).toHaveLength(1);
@@ -594,8 +590,8 @@ describeEachDatabase('ratings', (ctx) => {
 			expect(other).toEqual({
 				ok: false,
 				code: 'invalid',
-				message: expect.stringContaining('another provider'),
-				fields: { idempotencyKey: expect.stringContaining('another provider') }
+				message: expect.stringContaining('another provider') as string,
+				fields: { idempotencyKey: expect.stringContaining('another provider') as string }
 			});
 			expect(await byKey(input.idempotencyKey)).toEqual([
 				{ id: okId(first), providerId: id(kale), overall: 5 }

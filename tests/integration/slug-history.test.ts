@@ -132,7 +132,7 @@ describeEachDatabase('slug history', (ctx) => {
 		).toMatchObject({
 			ok: false,
 			code: 'invalid',
-			fields: { slug: expect.stringContaining('Maple Clinic') }
+			fields: { slug: expect.stringContaining('Maple Clinic') as string }
 		});
 		// Its suggested slug steps around the old address.
 		expect((await requests.requestDetail(ctx.db, sent.id))!.suggestedSlug).toBe(

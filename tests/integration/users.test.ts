@@ -117,7 +117,9 @@ describeEachDatabase('user management', (ctx) => {
 			password: 'short'
 		});
 		expect(bad.success).toBe(false);
-		const fields = Object.fromEntries(bad.error!.issues.map((i) => [i.path[0], i.message]));
+		const fields = Object.fromEntries(
+			bad.error!.issues.map((i) => [String(i.path[0]), i.message] as const)
+		);
 		expect(fields).toEqual({
 			email: 'Enter an email address like name@example.org.',
 			role: 'Choose admin or moderator.',

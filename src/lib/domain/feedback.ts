@@ -172,7 +172,8 @@ export function median(values: readonly number[]): number | null {
 	if (values.length === 0) return null;
 	const sorted = [...values].sort((a, b) => a - b);
 	const mid = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+	// The list is not empty, so mid and (for an even length) mid - 1 are in range.
+	return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** A rating's answer on effectiveness: its effectiveness stars, else its overall stars. */
@@ -276,7 +277,8 @@ const present = (values: (number | null | undefined)[]) =>
 export function summarize(ratings: readonly RatingFacts[]): FeedbackSummary {
 	const overall = ratings.map((r) => r.overall);
 	const distribution: FeedbackSummary['distribution'] = [0, 0, 0, 0, 0];
-	for (const s of overall) distribution[s - 1] += 1;
+	// Overall stars are whole numbers from 1 to 5, so s - 1 is always one of the five buckets.
+	for (const s of overall) distribution[s - 1]! += 1;
 	const overallMean = mean(overall);
 
 	const aspects = Object.fromEntries(

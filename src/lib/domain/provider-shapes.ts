@@ -108,7 +108,8 @@ export type Cells = Record<string, string>;
 
 function cell(type: FieldType, value: Value): string {
 	if (type === 'yesNo') return value ? 'yes' : 'no';
-	if (Array.isArray(value)) return value.join(';');
+	// providerCells writes the routes itself; every other list holds codes.
+	if (Array.isArray(value)) return (value as readonly string[]).join(';');
 	return text(value as string | number | undefined);
 }
 

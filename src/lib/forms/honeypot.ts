@@ -1,3 +1,5 @@
+import { fieldText } from './text';
+
 /**
  * Hidden fields people never see or reach and bots fill in: a submission that fills one is
  * thanked and dropped. Each form keeps the name a bot expects among its fields (a rating's or
@@ -13,7 +15,7 @@ export function caughtByHoneypot(
 	submitted: FormData | Record<string, unknown>,
 	name: HoneypotName
 ): boolean {
-	if (submitted instanceof FormData) return String(submitted.get(name) ?? '') !== '';
+	if (submitted instanceof FormData) return fieldText(submitted.get(name)) !== '';
 	const value = submitted[name];
 	delete submitted[name];
 	return typeof value === 'string' && value !== '';

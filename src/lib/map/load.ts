@@ -1,5 +1,6 @@
 import type * as Leaflet from 'leaflet';
 import type { FeatureCollection, Geometry } from 'geojson';
+import type { Topology } from 'topojson-specification';
 import { env } from '$env/dynamic/public';
 
 /**
@@ -16,10 +17,10 @@ export async function stateOutlines(): Promise<FeatureCollection<Geometry, { nam
 		import('topojson-client'),
 		import('us-atlas/states-10m.json')
 	]);
-	const topo = (topology as unknown as { default?: unknown }).default ?? topology;
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any
-	const t = topo as any;
-	return feature(t, t.objects.states) as unknown as FeatureCollection<Geometry, { name: string }>;
+	const topo = ((topology as unknown as { default?: unknown }).default ?? topology) as Topology;
+	const states = topo.objects.states;
+	if (!states) throw new Error('us-atlas/states-10m.json has no states object.');
+	return feature(topo, states) as FeatureCollection<Geometry, { name: string }>;
 }
 
 export const DEFAULT_TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';

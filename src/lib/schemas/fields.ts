@@ -156,7 +156,7 @@ export function codeList<T extends string>(codes: readonly [T, ...T[]], message:
 				(value === undefined || value === null
 					? []
 					: Array.isArray(value)
-						? value
+						? (value as unknown[])
 						: [value]
 				).filter((v) => !(typeof v === 'string' && v.trim() === '')),
 			z.array(z.enum(codes, { error: message }))

@@ -4,7 +4,7 @@ import { PROVIDER_KIND_CODES } from '../domain/kinds';
 import { NEW_PATIENTS_CODES, settleNewPatients } from '../domain/new-patients';
 import type { Listing } from '../domain/provider';
 import { listingToFlat } from '../domain/provider-fields';
-import { ROUTE_CODES, ROUTES, type RouteCode } from '../domain/routes';
+import { ROUTE_CODES, ROUTES } from '../domain/routes';
 import { SLUG_PATTERN } from '../domain/slug';
 import { STATE_CODES } from '../domain/states';
 import {
@@ -114,7 +114,7 @@ const routeOffers = z
 	.transform((record) =>
 		ROUTES.filter((r) => record[r.code] !== undefined).map((r) => {
 			const { unticked: _, ...offer } = record[r.code] as RouteOfferInput;
-			return { code: r.code as RouteCode, ...offer };
+			return { code: r.code, ...offer };
 		})
 	)
 	.refine((list) => list.length > 0, 'Choose at least one treatment you offer.');
@@ -339,7 +339,7 @@ export function listingFieldErrors(error: z.ZodError): Record<string, string> {
 		const path = issue.path.map(String);
 		if (path[0] === 'listing') path.shift();
 		// A bad entry in a repeated field (kinds.2) belongs to the field.
-		if (path.length > 1 && /^\d+$/.test(path[path.length - 1])) path.pop();
+		if (path.length > 1 && /^\d+$/.test(path.at(-1) ?? '')) path.pop();
 		out[path.join('.') || 'form'] ??= issue.message;
 	}
 	return out;

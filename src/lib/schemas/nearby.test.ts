@@ -155,7 +155,7 @@ describe('nearbyFiltersSchema', () => {
 		expect(result).toEqual({
 			ok: false,
 			problem: {
-				message: expect.any(String),
+				message: expect.any(String) as string,
 				fields: {
 					state: '“zz” is not a US state code (e.g. TX, ny, DC).',
 					radius: 'Radius must be at least 1.'

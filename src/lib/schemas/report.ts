@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RATING_REPORT_REASON_CODES, REPORT_REASON_CODES } from '../domain/reports';
+import { fieldText } from '../forms/text';
 
 export const NOTE_MAX = 1000;
 
@@ -62,5 +63,5 @@ export const resolveReportSchema = z.object({
 
 /** What a report form sent, as typed, to parse and to fill the form again. */
 export function reportFormValues(form: FormData) {
-	return { reason: form.get('reason') ?? undefined, note: String(form.get('note') ?? '') };
+	return { reason: form.get('reason') ?? undefined, note: fieldText(form.get('note')) };
 }

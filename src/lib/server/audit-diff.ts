@@ -90,7 +90,9 @@ function readable(key: string, value: unknown): string {
 			.map(([k, v]) => `${fieldLabel(k)}: ${readable(k, v)}`)
 			.join('; ');
 	}
-	return String(value);
+	// Audit values are JSON, so what is left is a string or a number.
+	if (typeof value === 'string' || typeof value === 'number') return String(value);
+	return JSON.stringify(value);
 }
 
 /** A route offer as the listing shows it. */

@@ -8,7 +8,7 @@ import {
 	type AuditFilters
 } from '../schemas/audit';
 import { diff, type AuditChange } from './audit-diff';
-import type { Database } from './db';
+import { oneRow, type Database } from './db';
 import {
 	annotations,
 	auditLog,
@@ -76,7 +76,7 @@ function conditions(filters: AuditQuery): SQL[] {
 export async function listAudit(db: Database, filters: AuditQuery = {}): Promise<AuditPage> {
 	const page = filters.page ?? 1;
 	const where = and(...conditions(filters));
-	const [[{ total }], rows] = await Promise.all([
+	const [totals, rows] = await Promise.all([
 		db.select({ total: count() }).from(auditLog).where(where),
 		db
 			.select({
@@ -98,6 +98,7 @@ export async function listAudit(db: Database, filters: AuditQuery = {}): Promise
 			.limit(AUDIT_PAGE_SIZE)
 			.offset((page - 1) * AUDIT_PAGE_SIZE)
 	]);
+	const { total } = oneRow(totals);
 	const entities = await entitiesOf(db, rows);
 	return {
 		total,

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { eq, lt } from 'drizzle-orm';
-import type { Database } from './db';
+import { oneRow, type Database } from './db';
 import { hashKeys } from './db/schema';
 
 /**
@@ -20,17 +20,17 @@ const cache = new WeakMap<Database, Map<number, string>>();
 
 async function keyFor(db: Database, period: number): Promise<string> {
 	let keys = cache.get(db);
-	if (!keys) cache.set(db, (keys = new Map()));
+	if (!keys) cache.set(db, (keys = new Map<number, string>()));
 	const known = keys.get(period);
 	if (known) return known;
 	await db
 		.insert(hashKeys)
 		.values({ period, key: randomBytes(32).toString('base64url') })
 		.onConflictDoNothing();
-	const [row] = await db
-		.select({ key: hashKeys.key })
-		.from(hashKeys)
-		.where(eq(hashKeys.period, period));
+	// The insert above made sure the period has a key.
+	const row = oneRow(
+		await db.select({ key: hashKeys.key }).from(hashKeys).where(eq(hashKeys.period, period))
+	);
 	await db.delete(hashKeys).where(lt(hashKeys.period, period - 1));
 	keys.set(period, row.key);
 	for (const p of keys.keys()) if (p < period - 1) keys.delete(p);

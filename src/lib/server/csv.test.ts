@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { first } from '../../../tests/helpers/rows';
 import { CONDITION_CODES } from '../domain/conditions';
 import { PROVIDER_KIND_CODES, PROVIDER_STATUSES } from '../domain/kinds';
 import { ROUTE_CODES } from '../domain/routes';
@@ -42,9 +43,17 @@ describe('readProvidersCsv', () => {
 
 	it('names unknown and repeated columns, and each missing required column', () => {
 		expect(problems(`name,kinds,colour,city,state,zip,routes,Kinds,price\n${ROW}`)).toEqual([
-			{ row: 1, column: 'colour', message: expect.stringContaining('Unknown column “colour”') },
+			{
+				row: 1,
+				column: 'colour',
+				message: expect.stringContaining('Unknown column “colour”') as string
+			},
 			{ row: 1, column: 'kinds', message: 'The column “kinds” appears twice.' },
-			{ row: 1, column: 'price', message: expect.stringContaining('Unknown column “price”') }
+			{
+				row: 1,
+				column: 'price',
+				message: expect.stringContaining('Unknown column “price”') as string
+			}
 		]);
 		expect(problems(`slug,name,kinds,city\n,A,clinic,Austin`)).toEqual(
 			['state', 'zip', 'routes'].map((column) => ({
@@ -58,7 +67,7 @@ describe('readProvidersCsv', () => {
 	it('allows unnamed empty columns (trailing commas) but not unnamed data', () => {
 		expect(problems(`${HEADER},,\n${ROW},,`)).toEqual([]);
 		expect(problems(`${HEADER},\n${ROW},oops`)).toEqual([
-			{ row: 1, column: '(column 8)', message: expect.stringContaining('no name') }
+			{ row: 1, column: '(column 8)', message: expect.stringContaining('no name') as string }
 		]);
 	});
 
@@ -66,7 +75,7 @@ describe('readProvidersCsv', () => {
 		const one = (text: string) => {
 			const errors = problems(text);
 			expect(errors).toHaveLength(1);
-			return errors[0];
+			return first(errors, 'a problem');
 		};
 		expect(one('')).toEqual({ row: null, column: null, message: 'The file is empty.' });
 		expect(one('\uFEFF \n\n')).toMatchObject({ message: 'The file is empty.' });
@@ -77,7 +86,7 @@ describe('readProvidersCsv', () => {
 		);
 		expect(one(`${HEADER}\n${ROW}\n,"unterminated,clinic,Austin,TX,78701,iv\n`)).toMatchObject({
 			row: 3,
-			message: expect.stringMatching(/could not be read as CSV/)
+			message: expect.stringMatching(/could not be read as CSV/) as string
 		});
 		expect(one(`${HEADER}\n${`${ROW}\n`.repeat(CSV_MAX_ROWS + 1)}`).message).toMatch(
 			/5,001 providers; import at most 5,000/

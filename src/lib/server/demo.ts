@@ -1,7 +1,7 @@
 import { count, eq, sql } from 'drizzle-orm';
 import { summarize, toStored } from '../domain/feedback';
 import type { Listing } from '../domain/provider';
-import type { Database } from './db';
+import { oneRow, type Database } from './db';
 import { providerFeedback, providers, ratingConditions, ratings } from './db/schema';
 import type { DemoProvider, DemoRating } from './demo/data';
 import { generateDemoProviders, generateDemoRatings } from './demo/generate';
@@ -82,7 +82,8 @@ export async function insertDemoProviders(db: Database, list: DemoProvider[]): P
 		const ids = await insertListings(tx, list.map(asListing));
 		await insertDemoRatings(
 			tx,
-			ids.map((providerId, i) => ({ providerId, list: generated[i] }))
+			// One list of ratings per provider, in the order the providers were inserted.
+			ids.map((providerId, i) => ({ providerId, list: generated[i] ?? [] }))
 		);
 	});
 	return list.length;
@@ -108,7 +109,7 @@ async function insertDemoRatings(
 			.values(rows.slice(start, start + 1000))
 			.returning({ id: ratings.id });
 		const links = ids.flatMap(({ id }, i) =>
-			conditionsOf[start + i].map((condition) => ({ ratingId: id, condition }))
+			(conditionsOf[start + i] ?? []).map((condition) => ({ ratingId: id, condition }))
 		);
 		if (links.length) await db.insert(ratingConditions).values(links);
 	}
@@ -127,7 +128,7 @@ async function insertDemoRatings(
 
 /** Loads the demo set unless the directory already has providers. Returns how many were added. */
 export async function seedDemoIfEmpty(db: Database): Promise<number> {
-	const [{ n }] = await db.select({ n: count() }).from(providers);
+	const { n } = oneRow(await db.select({ n: count() }).from(providers));
 	if (n > 0) return 0;
 	return insertDemoProviders(db, generateDemoProviders(zipcodesModule()));
 }

@@ -2,7 +2,7 @@ import { and, asc, desc, eq } from 'drizzle-orm';
 import type { EditorialNote } from '../domain/editorial-note';
 import type { EditorialNoteInput } from '../schemas/provider-admin';
 import * as audit from './audit';
-import type { Database } from './db';
+import { oneRow, type Database } from './db';
 import { annotations, providers, users } from './db/schema';
 
 /**
@@ -61,10 +61,12 @@ export async function addNote(
 			.where(eq(providers.id, providerId))
 			.for('share');
 		if (!provider) return { ok: false, code: 'not_found', message: NO_PROVIDER };
-		const [row] = await tx
-			.insert(annotations)
-			.values({ providerId, title: input.title, body: input.body, createdBy: actor.id })
-			.returning({ id: annotations.id });
+		const row = oneRow(
+			await tx
+				.insert(annotations)
+				.values({ providerId, title: input.title, body: input.body, createdBy: actor.id })
+				.returning({ id: annotations.id })
+		);
 		await audit.record(tx, {
 			actorId: actor.id,
 			action: 'annotation.add',

@@ -1,5 +1,4 @@
 import { and, asc, count, eq, exists, gt, inArray, or, sql } from 'drizzle-orm';
-import type { ConditionCode } from '../domain/conditions';
 import {
 	FEEDBACK_RULES_VERSION,
 	fromStored,
@@ -8,8 +7,7 @@ import {
 	type FeedbackSummary,
 	type RatingFacts
 } from '../domain/feedback';
-import type { RouteCode } from '../domain/routes';
-import type { Database } from './db';
+import { oneRow, type Database } from './db';
 import { providerFeedback, providers, ratingConditions, ratings } from './db/schema';
 
 /**
@@ -53,8 +51,8 @@ export async function publishedFacts(db: Database, providerId: number): Promise<
 		: [];
 	return rows.map(({ id, route, ...r }) => ({
 		...r,
-		route: route as RouteCode | null,
-		conditions: conditions.filter((c) => c.ratingId === id).map((c) => c.condition as ConditionCode)
+		route,
+		conditions: conditions.filter((c) => c.ratingId === id).map((c) => c.condition)
 	}));
 }
 
@@ -67,10 +65,12 @@ export async function recomputeFeedback(
 	providerId: number
 ): Promise<FeedbackSummary> {
 	const summary = summarize(await publishedFacts(db, providerId));
-	const [{ held }] = await db
-		.select({ held: count() })
-		.from(ratings)
-		.where(and(eq(ratings.providerId, providerId), eq(ratings.status, 'held')));
+	const { held } = oneRow(
+		await db
+			.select({ held: count() })
+			.from(ratings)
+			.where(and(eq(ratings.providerId, providerId), eq(ratings.status, 'held')))
+	);
 	const values = {
 		ratingCount: summary.count,
 		overallMean: summary.overallMean,
@@ -138,7 +138,8 @@ async function recomputeInBatches(
 		if (ids.length === 0) return done;
 		await recomputeBatch(db, ids);
 		done += ids.length;
-		after = ids[ids.length - 1];
+		// ids is not empty here (the loop returned above when it was).
+		after = ids[ids.length - 1]!;
 	}
 }
 

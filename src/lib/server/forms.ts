@@ -9,7 +9,7 @@ export function formError<T extends Record<string, unknown>>(
 	message: string,
 	kept: T
 ) {
-	return fail(status, { ...kept, errors: { form: message } as Record<string, string> });
+	return fail(status, { ...kept, errors: { form: message } });
 }
 
 /** A rate-limit refusal from a server module, with its message for the person. */

@@ -128,7 +128,8 @@ function featuresAt(
 	zoom: number
 ) {
 	return index.getClusters(bbox, zoom).map((f) => {
-		const [lng, lat] = f.geometry.coordinates;
+		// A GeoJSON point's position is [lng, lat] (a third number would be its altitude).
+		const [lng, lat] = f.geometry.coordinates as [number, number];
 		const geometry = { type: 'Point' as const, coordinates: [round(lng), round(lat)] };
 		if ('cluster' in f.properties && f.properties.cluster) {
 			const id = f.properties.cluster_id;

@@ -10,7 +10,7 @@ import {
 	type AdminListingInput
 } from '../schemas/listing';
 import { PROVIDER_PAGE_SIZE, type ProviderSearch } from '../schemas/provider-admin';
-import type { Database } from './db';
+import { oneRow, type Database } from './db';
 import { annotations, auditLog, problemReports, providers, users } from './db/schema';
 import {
 	auditView,
@@ -81,7 +81,7 @@ export async function findProviders(
 	if (filters.status) where.push(eq(providers.status, filters.status));
 	if (filters.demo) where.push(eq(providers.isDemo, filters.demo === 'yes'));
 	const condition = and(...where);
-	const [[{ total }], rows] = await Promise.all([
+	const [totals, rows] = await Promise.all([
 		db.select({ total: count() }).from(providers).where(condition),
 		db
 			.select({
@@ -102,11 +102,12 @@ export async function findProviders(
 			.limit(PROVIDER_PAGE_SIZE)
 			.offset((page - 1) * PROVIDER_PAGE_SIZE)
 	]);
+	const { total } = oneRow(totals);
 	return {
 		total,
 		page,
 		perPage: PROVIDER_PAGE_SIZE,
-		rows: rows.map((r) => ({ ...r, state: r.state as StateCode, kinds: r.kinds as ProviderKind[] }))
+		rows: rows.map((r) => ({ ...r, state: r.state, kinds: r.kinds }))
 	};
 }
 
@@ -232,7 +233,7 @@ export function changedFields(
 	const before = listingLines(was.listing);
 	const after = listingLines(now.listing);
 	const changes = before
-		.map((line, i) => ({ label: line.label, was: line.value, now: after[i].value }))
+		.map((line, i) => ({ label: line.label, was: line.value, now: after[i]?.value ?? '' }))
 		.filter((c) => c.was !== c.now);
 	if (was.slug !== now.slug) changes.unshift({ label: 'Slug', was: was.slug, now: now.slug });
 	return changes;

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, isNotNull } from 'drizzle-orm';
 import type { RouteCode } from '../domain/routes';
-import type { Database } from './db';
+import { oneRow, type Database } from './db';
 import { ratings } from './db/schema';
 
 /** The published comments on a provider's profile, a page at a time. */
@@ -27,7 +27,7 @@ export async function comments(
 		eq(ratings.status, 'published'),
 		isNotNull(ratings.comment)
 	);
-	const [[{ total }], rows] = await Promise.all([
+	const [totals, rows] = await Promise.all([
 		db.select({ total: count() }).from(ratings).where(where),
 		db
 			.select({
@@ -45,13 +45,14 @@ export async function comments(
 			.limit(COMMENTS_PER_PAGE)
 			.offset((page - 1) * COMMENTS_PER_PAGE)
 	]);
+	const { total } = oneRow(totals);
 	return {
 		total,
 		items: rows.map((r) => ({
 			id: r.id,
 			overall: r.overall,
 			comment: r.comment ?? '',
-			route: r.route as RouteCode | null,
+			route: r.route,
 			monthsInTreatment: r.monthsInTreatment,
 			publishedAt: r.publishedAt ?? r.createdAt
 		}))

@@ -1,6 +1,6 @@
 import { and, count, eq } from 'drizzle-orm';
 import * as audit from './audit';
-import type { Database } from './db';
+import { oneRow, type Database } from './db';
 import { recomputeFeedback } from './feedback';
 import { lockProvider } from './providers';
 import { problemReports, providers, ratings } from './db/schema';
@@ -100,7 +100,7 @@ export async function held(
 	limit = 50
 ): Promise<{ total: number; items: HeldRating[] }> {
 	const where = eq(ratings.status, 'held');
-	const [[{ total }], rows] = await Promise.all([
+	const [totals, rows] = await Promise.all([
 		db.select({ total: count() }).from(ratings).where(where),
 		db
 			.select(queueColumns)
@@ -110,6 +110,7 @@ export async function held(
 			.orderBy(ratings.createdAt, ratings.id)
 			.limit(limit)
 	]);
+	const { total } = oneRow(totals);
 	return { total, items: rows };
 }
 

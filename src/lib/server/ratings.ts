@@ -5,7 +5,7 @@ import type { RouteCode } from '../domain/routes';
 import type { RatingInput } from '../schemas/rating';
 import { clientHashes, deviceHashes } from './client-hash';
 import { config } from './config';
-import type { Database } from './db';
+import { oneRow, type Database } from './db';
 import { recomputeFeedback } from './feedback';
 import { lockProvider, notPublished, publishedId } from './providers';
 import { providerRoutes, ratingConditions, ratings } from './db/schema';
@@ -219,14 +219,18 @@ async function holdReason(
 	limits: Limits
 ): Promise<string | null> {
 	const since = (ms: number) => gt(ratings.createdAt, new Date(now.getTime() - ms));
-	const [{ n: providerRecent }] = await tx
-		.select({ n: count() })
-		.from(ratings)
-		.where(and(eq(ratings.providerId, providerId), since(HOUR)));
-	const [{ n: addressRecent }] = await tx
-		.select({ n: count() })
-		.from(ratings)
-		.where(and(who.sameAddress, since(DAY)));
+	const { n: providerRecent } = oneRow(
+		await tx
+			.select({ n: count() })
+			.from(ratings)
+			.where(and(eq(ratings.providerId, providerId), since(HOUR)))
+	);
+	const { n: addressRecent } = oneRow(
+		await tx
+			.select({ n: count() })
+			.from(ratings)
+			.where(and(who.sameAddress, since(DAY)))
+	);
 	if (providerRecent + 1 > limits.burstPerProviderPerHour) return PROVIDER_BURST_REASON;
 	if (addressRecent + 1 > limits.burstPerAddressPerDay) return ADDRESS_BURST_REASON;
 	// Another device at this address rated the provider recently: a household or shared Wi-Fi,

@@ -3,7 +3,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { RatingReportInput, ReportDecision, ReportInput } from '../schemas/report';
 import * as audit from './audit';
 import { clientHashes } from './client-hash';
-import type { Database } from './db';
+import { oneRow, type Database } from './db';
 import {
 	currentSlugFor,
 	notPublished,
@@ -53,10 +53,12 @@ async function fileReport(
 			message: 'You have sent many reports in the last hour. Please try again later.'
 		};
 	}
-	const [row] = await db
-		.insert(problemReports)
-		.values({ ...report, clientHash: current })
-		.returning({ id: problemReports.id });
+	const row = oneRow(
+		await db
+			.insert(problemReports)
+			.values({ ...report, clientHash: current })
+			.returning({ id: problemReports.id })
+	);
 	return { ok: true, id: row.id };
 }
 
@@ -206,10 +208,9 @@ async function actOnListing(
 }
 
 async function providerName(tx: Database, providerId: number): Promise<string> {
-	const [provider] = await tx
-		.select({ name: providers.name })
-		.from(providers)
-		.where(eq(providers.id, providerId));
+	const provider = oneRow(
+		await tx.select({ name: providers.name }).from(providers).where(eq(providers.id, providerId))
+	);
 	return provider.name;
 }
 

@@ -24,7 +24,7 @@ export const ORIGIN_PROBLEM = 'originProblem';
 /** The Origin the request came from when it must be refused, else null ("" when it sent none). */
 export function refusedOrigin(request: Request, siteOrigin: string): string | null {
 	if (!UNSAFE_METHODS.includes(request.method)) return null;
-	const type = request.headers.get('content-type')?.split(';', 1)[0].trim().toLowerCase() ?? '';
+	const type = request.headers.get('content-type')?.split(';', 1)[0]?.trim().toLowerCase() ?? '';
 	if (!FORM_TYPES.includes(type)) return null;
 	const origin = request.headers.get('origin');
 	return origin === siteOrigin ? null : (origin ?? '');

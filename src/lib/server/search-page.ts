@@ -2,7 +2,7 @@ import { kindLabel } from '../domain/kinds';
 import { routeLabel } from '../domain/routes';
 import { stateName, type StateCode } from '../domain/states';
 import { nearbyFiltersSchema, RADIUS_CHOICES, type ProviderFilters } from '../schemas/filters';
-import { parseQueryForgiving, type IgnoredParam } from '../schemas/query';
+import { parseQueryForgiving } from '../schemas/query';
 import type { Database } from './db';
 import { resolveOrigin, type Origin } from './geocode';
 import * as providers from './providers';
@@ -95,7 +95,7 @@ export async function loadSearchPage(db: Database, params: URLSearchParams) {
 	const { near, lat, lng, from, radius, ...filters } = data;
 	const coords = lat !== undefined && lng !== undefined ? { lat, lng } : undefined;
 	const location = { near: near ?? '', radius, coords, from };
-	const base = { filters, ignored: ignored as IgnoredParam[] };
+	const base = { filters, ignored };
 
 	const place = resolveOrigin({ near, lat, lng, from });
 	if (!place.ok) {
@@ -170,13 +170,16 @@ async function widerRadii(
 ): Promise<WiderRadius[]> {
 	const larger = RADIUS_CHOICES.filter((r) => r > point.radiusMiles);
 	const counts = await Promise.all(
-		larger.map((radius) => providers.countNear(db, filters, { ...point, radiusMiles: radius }))
-	);
-	return larger
-		.map((radius, i) => ({
+		larger.map(async (radius) => ({
 			radius,
-			total: Math.min(counts[i], providers.NEAR_COUNT_CAP),
-			capped: counts[i] > providers.NEAR_COUNT_CAP
+			count: await providers.countNear(db, filters, { ...point, radiusMiles: radius })
+		}))
+	);
+	return counts
+		.map(({ radius, count }) => ({
+			radius,
+			total: Math.min(count, providers.NEAR_COUNT_CAP),
+			capped: count > providers.NEAR_COUNT_CAP
 		}))
 		.filter((r) => r.total > 0);
 }

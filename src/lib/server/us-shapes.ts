@@ -19,7 +19,9 @@ let shapes: StateShape[] | undefined;
 export function stateShapes(): StateShape[] {
 	if (shapes) return shapes;
 	const topology = createRequire(import.meta.url)('us-atlas/states-albers-10m.json') as Topology;
-	const states = feature(topology, topology.objects.states) as FeatureCollection<Geometry>;
+	const objects = topology.objects.states;
+	if (!objects) throw new Error('us-atlas/states-albers-10m.json has no states object.');
+	const states = feature(topology, objects) as FeatureCollection<Geometry>;
 	const path = geoPath().digits(0);
 	shapes = states.features.flatMap((f) => {
 		const code = f.id === undefined ? undefined : stateByFips(f.id);

@@ -82,7 +82,7 @@ export async function exportPublishedCsv(db: Database): Promise<string> {
 	const rows = records.map((record) => {
 		const cells = providerCells(record);
 		return PROVIDER_CSV_COLUMNS.map((column) => {
-			const value = cells[column];
+			const value = cells[column] ?? '';
 			return FREE_TEXT_COLUMNS.has(column) && FORMULA_START.test(value) ? `'${value}` : value;
 		});
 	});

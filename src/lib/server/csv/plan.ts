@@ -63,10 +63,12 @@ async function directoryFor(
 function checkFileSlugs(plans: RowPlan[], slugs: string[], dir: Directory) {
 	const rowsBySlug = new Map<string, number[]>();
 	plans.forEach((plan, i) => {
-		if (slugs[i]) rowsBySlug.set(slugs[i], [...(rowsBySlug.get(slugs[i]) ?? []), plan.row]);
+		const slug = slugs[i];
+		if (slug) rowsBySlug.set(slug, [...(rowsBySlug.get(slug) ?? []), plan.row]);
 	});
 	plans.forEach((plan, i) => {
-		const slug = slugs[i];
+		// slugsOf gives one slug per row, blank when the row has none.
+		const slug = slugs[i] ?? '';
 		const moved = dir.existing.has(slug) ? undefined : dir.former.get(slug);
 		if (moved) {
 			fail(
@@ -194,7 +196,7 @@ function checkStrayCells(plan: RowPlan, cells: string[], columns: string[]) {
 /** Every row checked on its own, an update against the provider its slug names. */
 function planRows({ columns, records }: CsvTable, slugs: string[], dir: Directory): RowPlan[] {
 	return records.map(({ row, cells }, i) => {
-		const match = dir.existing.get(slugs[i]) ?? null;
+		const match = dir.existing.get(slugs[i] ?? '') ?? null;
 		const plan = planRow(row, rowCells(columns, cells, match), match);
 		checkStrayCells(plan, cells, columns);
 		return plan;

@@ -89,7 +89,10 @@ export function readProvidersCsv(text: string): CsvTable | { errors: CsvProblem[
 		};
 	}
 
-	const columns = table[0].map((name) => name.trim().toLowerCase());
+	// The text is not blank, so the parser gives at least one row.
+	const [header] = table;
+	if (!header) return fileProblem('The file is empty.');
+	const columns = header.map((name) => name.trim().toLowerCase());
 	const known = new Set(PROVIDER_CSV_COLUMNS);
 	if (!columns.some((c) => known.has(c))) {
 		return {
@@ -97,7 +100,7 @@ export function readProvidersCsv(text: string): CsvTable | { errors: CsvProblem[
 				{
 					row: 1,
 					column: null,
-					message: `The first row must hold the column names (slug, name, kinds, …), separated by commas; it reads “${table[0].join(',').slice(0, 80)}”.`
+					message: `The first row must hold the column names (slug, name, kinds, …), separated by commas; it reads “${header.join(',').slice(0, 80)}”.`
 				}
 			]
 		};

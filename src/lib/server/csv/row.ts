@@ -107,7 +107,8 @@ function coordinate(plan: RowPlan, column: 'lat' | 'lng', value: string): number
 function verifiedDay(plan: RowPlan, value: string, existing: ProviderRecord | null): Date | null {
 	if (value === '') return null;
 	const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-	const date = match ? new Date(Date.UTC(+match[1], +match[2] - 1, +match[3])) : null;
+	// The pattern has three capture groups, so a match holds all three.
+	const date = match ? new Date(Date.UTC(+match[1]!, +match[2]! - 1, +match[3]!)) : null;
 	if (!date || date.toISOString().slice(0, 10) !== value) {
 		fail(
 			plan,
@@ -166,8 +167,9 @@ export function rowCells(
 	const offered = new Set(listCell(given.routes ?? '').map((c) => c.toLowerCase()));
 	const out: Cells = {};
 	for (const column of PROVIDER_CSV_COLUMNS) {
-		if (column in given) {
-			out[column] = given[column];
+		const value = given[column];
+		if (value !== undefined) {
+			out[column] = value;
 			continue;
 		}
 		const routeCode = ROUTE_CODES.find((code) => column.startsWith(`${code}_`));
@@ -177,11 +179,16 @@ export function rowCells(
 	// Leaving out lat and lng keeps the stored point unless the file moves the provider.
 	if (existing && !('lat' in given) && !('lng' in given)) {
 		const moved =
-			out.zip.slice(0, 5) !== existing.listing.zip ||
-			out.state.toUpperCase() !== existing.listing.state;
+			cellOf(out, 'zip').slice(0, 5) !== existing.listing.zip ||
+			cellOf(out, 'state').toUpperCase() !== existing.listing.state;
 		if (moved) out.lat = out.lng = '';
 	}
 	return out;
+}
+
+/** A column's cell: `rowCells` gives every provider column one, so a missing cell reads as blank. */
+function cellOf(cells: Cells, column: string): string {
+	return cells[column] ?? '';
 }
 
 /** The code lists a cell can hold, how its codes are written, and the help for unknown ones. */
@@ -216,13 +223,13 @@ function checkSlugCell(plan: RowPlan, slug: string) {
 function offerCells(plan: RowPlan, cells: Cells, listed: readonly string[]) {
 	const routes: Record<string, Record<string, string>> = {};
 	for (const code of ROUTE_CODES) {
-		const offered = listed.includes(code);
-		if (offered) routes[code] = {};
+		const offer: Record<string, string> | null = listed.includes(code) ? {} : null;
+		if (offer) routes[code] = offer;
 		for (const f of OFFER_FIELDS) {
 			const column = routeColumn(code, f.suffix);
-			const value = cells[column];
+			const value = cellOf(cells, column);
 			if (value === '') continue;
-			if (offered) routes[code][f.key] = value;
+			if (offer) offer[f.key] = value;
 			else {
 				fail(
 					plan,
@@ -237,7 +244,7 @@ function offerCells(plan: RowPlan, cells: Cells, listed: readonly string[]) {
 
 /** One field's cell as the listing schema takes it. */
 function fieldInput(plan: RowPlan, cells: Cells, f: ListingField): unknown {
-	const value = cells[f.csv];
+	const value = cellOf(cells, f.csv);
 	switch (f.type) {
 		case 'yesNo':
 			return yesNoCell(plan, f.csv, value);
@@ -274,23 +281,25 @@ function listingCells(plan: RowPlan, cells: Cells) {
 /** Where the row puts the provider: its lat and lng, or its ZIP's centre, which must be in its state. */
 function placeRow(plan: RowPlan, cells: Cells) {
 	// The ZIP is checked against the state even when other cells fail, so one check lists it all.
-	const place = zipAndState(cells.zip, cells.state);
-	if (cells.lat === '' && cells.lng === '') {
+	const place = zipAndState(cellOf(cells, 'zip'), cellOf(cells, 'state'));
+	const latCell = cellOf(cells, 'lat');
+	const lngCell = cellOf(cells, 'lng');
+	if (latCell === '' && lngCell === '') {
 		if (place) {
 			const located = locate(place);
 			if (located.ok) plan.point = { lat: located.lat, lng: located.lng };
 			else fail(plan, 'zip', located.message);
 		}
-	} else if (cells.lat === '' || cells.lng === '') {
-		const blank = cells.lat === '' ? 'lat' : 'lng';
+	} else if (latCell === '' || lngCell === '') {
+		const blank = latCell === '' ? 'lat' : 'lng';
 		fail(
 			plan,
 			blank,
 			'Give both lat and lng, or leave both blank to place the provider at its ZIP code.'
 		);
 	} else {
-		const lat = coordinate(plan, 'lat', cells.lat);
-		const lng = coordinate(plan, 'lng', cells.lng);
+		const lat = coordinate(plan, 'lat', latCell);
+		const lng = coordinate(plan, 'lng', lngCell);
 		if (lat !== undefined && lng !== undefined) plan.point = { lat, lng };
 		// A ZIP missing from the offline list is fine with an explicit point; one in another state is not.
 		if (place && geocode(place.zip).ok) {
@@ -316,11 +325,11 @@ function statusCell(plan: RowPlan, value: string) {
 /** One row checked on its own: every cell, as the forms check a listing. */
 export function planRow(row: number, cells: Cells, existing: ProviderRecord | null): RowPlan {
 	const plan: RowPlan = { row, existing, errors: new Map() };
-	checkSlugCell(plan, cells.slug);
+	checkSlugCell(plan, cellOf(cells, 'slug'));
 	listingCells(plan, cells);
 	placeRow(plan, cells);
-	statusCell(plan, cells.status);
-	plan.lastVerifiedAt = verifiedDay(plan, cells.last_verified, existing);
+	statusCell(plan, cellOf(cells, 'status'));
+	plan.lastVerifiedAt = verifiedDay(plan, cellOf(cells, 'last_verified'), existing);
 	return plan;
 }
 

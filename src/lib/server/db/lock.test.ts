@@ -6,12 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { DataDirLocked, LOCK_FILE, lockDataDir } from './lock';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'kd-lock-'));
+const lockHolder = (dir: string) =>
+	JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')) as { pid: number };
 
 describe('the data directory lock', () => {
 	it('is taken, refused to a second taker while held, and free again once released', () => {
 		const dir = fresh();
 		const release = lockDataDir(dir);
-		expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid).toBe(process.pid);
+		expect(lockHolder(dir).pid).toBe(process.pid);
 		expect(() => lockDataDir(dir)).toThrow(DataDirLocked);
 		release();
 		expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
@@ -45,7 +47,7 @@ describe('the data directory lock', () => {
 			JSON.stringify({ pid: other.pid, host: hostname(), since: new Date().toISOString() })
 		);
 		const release = lockDataDir(dir);
-		expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid).toBe(process.pid);
+		expect(lockHolder(dir).pid).toBe(process.pid);
 		release();
 	});
 

@@ -30,18 +30,26 @@ import {
  * 50 states + DC. Phones use the 555-01xx fiction range and websites the reserved .example domain.
  */
 
+/** The item at `index`; the demo lists are fixed and never empty, so a miss is a bug here. */
+function itemAt<T>(items: readonly T[], index: number): T {
+	const item = items[index];
+	if (item === undefined) throw new Error(`No item at ${index} of ${items.length}.`);
+	return item;
+}
+
 function prng(seed: number) {
 	const next = mulberry32(seed);
 	return {
 		next,
 		int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
 		chance: (p: number) => next() < p,
-		pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)],
+		pick: <T>(items: readonly T[]): T => itemAt(items, Math.floor(next() * items.length)),
 		sample<T>(items: readonly T[], n: number): T[] {
 			const copy = [...items];
 			for (let i = copy.length - 1; i > 0; i--) {
 				const j = Math.floor(next() * (i + 1));
-				[copy[i], copy[j]] = [copy[j], copy[i]];
+				// i and j are both within 0..copy.length - 1.
+				[copy[i], copy[j]] = [copy[j]!, copy[i]!];
 			}
 			return copy.slice(0, n);
 		}
@@ -109,17 +117,17 @@ function cityPicker(zipcodes: ZipModule, state: StateCode) {
 	}
 	// Weight by ZIP count squared so demo clinics sit mostly in larger cities, as real ones do.
 	const cities = [...byCity.values()].sort(
-		(a, b) => b.length - a.length || a[0].zip.localeCompare(b[0].zip)
+		(a, b) => b.length - a.length || itemAt(a, 0).zip.localeCompare(itemAt(b, 0).zip)
 	);
-	const weights = cities.map((c) => c.length * c.length);
-	const total = weights.reduce((a, b) => a + b, 0);
+	const weighted = cities.map((entries) => ({ entries, weight: entries.length * entries.length }));
+	const total = weighted.reduce((a, b) => a + b.weight, 0);
 	return (rng: Rng): ZipEntry => {
 		let r = rng.next() * total;
-		for (let i = 0; i < cities.length; i++) {
-			r -= weights[i];
-			if (r <= 0) return rng.pick(cities[i]);
+		for (const { entries, weight } of weighted) {
+			r -= weight;
+			if (r <= 0) return rng.pick(entries);
 		}
-		return rng.pick(cities[0]);
+		return rng.pick(itemAt(cities, 0));
 	};
 }
 

@@ -2,7 +2,7 @@ import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { ProviderKind } from '../../domain/kinds';
 import type { ProviderSummary } from '../../domain/provider';
 import type { ProviderFilters } from '../../schemas/filters';
-import type { Database } from '../db';
+import { oneRow, type Database } from '../db';
 import { providerFeedback, providers } from '../db/schema';
 import { filterConditions, type FilterSet } from './filters';
 import { lowestPrice, pageColumns, summaries } from './search';
@@ -57,7 +57,7 @@ export async function countNear(db: Database, filters: FilterSet, near: Nearby):
 			.where(where)
 			.limit(NEAR_COUNT_CAP + 1)
 			.as('capped');
-		const [{ n }] = await tx.select({ n: count() }).from(capped);
+		const { n } = oneRow(await tx.select({ n: count() }).from(capped));
 		return n;
 	});
 }
@@ -135,7 +135,15 @@ export async function nearestAnywhere(
 		db,
 		rows.map((r) => r.id)
 	);
-	return cards.map((p, i) => ({ ...p, distanceMiles: roundMiles(rows[i].meters) }));
+	return withDistances(cards, rows);
+}
+
+/** Each card with its distance: summaries gives at most one card per row, in the rows' order. */
+function withDistances<T extends object>(cards: T[], rows: { meters: number }[]) {
+	return cards.flatMap((p, i) => {
+		const row = rows[i];
+		return row ? [{ ...p, distanceMiles: roundMiles(row.meters) }] : [];
+	});
 }
 
 const roundMiles = (meters: number) => Math.round((Number(meters) / METERS_PER_MILE) * 10) / 10;
@@ -157,7 +165,7 @@ export async function searchNear(
 	return {
 		total: Math.min(total, NEAR_COUNT_CAP),
 		totalCapped: total > NEAR_COUNT_CAP,
-		results: cards.map((p, i) => ({ ...p, distanceMiles: roundMiles(rows[i].meters) }))
+		results: withDistances(cards, rows)
 	};
 }
 
@@ -198,7 +206,7 @@ export async function mapPoints(
 			.where(where);
 		return rows.map(({ meters, ...r }) => ({
 			...r,
-			kinds: r.kinds as ProviderKind[],
+			kinds: r.kinds,
 			distanceMiles: roundMiles(meters)
 		}));
 	}
@@ -206,5 +214,5 @@ export async function mapPoints(
 		.select(columns)
 		.from(providers)
 		.where(and(...filterConditions(db, { ...filters, telehealth: false })));
-	return rows.map((r) => ({ ...r, kinds: r.kinds as ProviderKind[] }));
+	return rows.map((r) => ({ ...r, kinds: r.kinds }));
 }

@@ -6,7 +6,7 @@ import { toProfile, toSummary } from '../../domain/provider-shapes';
 import { AT_HOME_ROUTE_CODES, ROUTE_CODES, type RouteCode } from '../../domain/routes';
 import { STATES, type StateCode } from '../../domain/states';
 import type { ProviderFilters } from '../../schemas/filters';
-import { selectRows, type Database } from '../db';
+import { oneRow, selectRows, type Database } from '../db';
 import { feedbackFor } from '../feedback';
 import {
 	providerFeedback,
@@ -44,7 +44,7 @@ export async function stateCounts(
 	f: Omit<ProviderFilters, 'page' | 'pageSize' | 'state' | 'telehealth'>
 ): Promise<StateCounts> {
 	const { local, remote } = servingConditions(db, state, f.route);
-	const [row] = await db
+	const rows = await db
 		.select({
 			total: count(),
 			inPerson: sql<number>`count(*) filter (where ${local})`.mapWith(Number),
@@ -53,7 +53,7 @@ export async function stateCounts(
 		})
 		.from(providers)
 		.where(and(...filterConditions(db, { ...f, state })));
-	return row;
+	return oneRow(rows);
 }
 
 /** Columns a page of results is ordered by, beside the id it is loaded by. */
@@ -81,7 +81,7 @@ export async function summaries(db: Database, ids: number[]): Promise<ProviderSu
 
 export async function search(db: Database, filters: ProviderFilters): Promise<SearchResult> {
 	const where = and(...filterConditions(db, filters));
-	const [[{ total }], rows] = await Promise.all([
+	const [totals, rows] = await Promise.all([
 		db.select({ total: count() }).from(providers).where(where),
 		db
 			.select(pageColumns)
@@ -100,6 +100,7 @@ export async function search(db: Database, filters: ProviderFilters): Promise<Se
 			.limit(filters.pageSize)
 			.offset((filters.page - 1) * filters.pageSize)
 	]);
+	const { total } = oneRow(totals);
 	return {
 		total,
 		results: await summaries(

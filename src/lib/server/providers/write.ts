@@ -4,7 +4,7 @@ import { isoToday, settleNewPatients } from '../../domain/new-patients';
 import type { Listing, Placement, ProviderRecord } from '../../domain/provider';
 import { OFFER_FIELDS } from '../../domain/provider-fields';
 import * as audit from '../audit';
-import type { Database } from '../db';
+import { oneRow, type Database } from '../db';
 import {
 	providerConditions,
 	providerRoutes,
@@ -97,7 +97,7 @@ export async function insertListings(
 ): Promise<number[]> {
 	if (items.length === 0) return [];
 	const now = new Date();
-	const ids: number[] = [];
+	const placed: { id: number; listing: Listing }[] = [];
 	await insertInChunks([...items], async (chunk) => {
 		const rows = await tx
 			.insert(providers)
@@ -110,14 +110,13 @@ export async function insertListings(
 			.returning({ id: providers.id, slug: providers.slug });
 		// Matched by slug (unique), not by the order RETURNING happens to give.
 		const idOf = new Map(rows.map((r) => [r.slug, r.id]));
-		ids.push(...chunk.map((item) => idOf.get(item.placement.slug)!));
+		placed.push(
+			...chunk.map((item) => ({ id: idOf.get(item.placement.slug)!, listing: item.listing }))
+		);
 	});
-	await insertChildren(
-		tx,
-		items.map((item, i) => ({ id: ids[i], listing: item.listing }))
-	);
+	await insertChildren(tx, placed);
 	changedIn.add(tx);
-	return ids;
+	return placed.map((p) => p.id);
 }
 
 /**
@@ -130,7 +129,7 @@ export async function writeListing(
 	placement: NewPlacement,
 	id?: number
 ): Promise<number> {
-	if (id === undefined) return (await insertListings(tx, [{ listing, placement }]))[0];
+	if (id === undefined) return oneRow(await insertListings(tx, [{ listing, placement }]));
 	const [previous] = await tx
 		.select({ slug: providers.slug })
 		.from(providers)

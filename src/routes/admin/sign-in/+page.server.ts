@@ -2,6 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import * as auth from '$lib/server/auth';
 import { formError } from '$lib/server/forms';
 import { ADDRESS_UNAVAILABLE, clientAddressOf } from '$lib/server/http';
+import { fieldText } from '$lib/forms/text';
 import { fieldErrors } from '$lib/schemas/errors';
 import { safeNext, signInSchema } from '$lib/schemas/admin';
 import type { Actions, PageServerLoad } from './$types';
@@ -14,7 +15,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 export const actions: Actions = {
 	default: async ({ request, locals, cookies, url, getClientAddress }) => {
 		const form = await request.formData();
-		const email = String(form.get('email') ?? '');
+		const email = fieldText(form.get('email'));
 		const parsed = signInSchema.safeParse({ email, password: form.get('password') ?? undefined });
 		if (!parsed.success) return fail(400, { email, errors: fieldErrors(parsed.error) });
 		const address = clientAddressOf(getClientAddress);
@@ -30,6 +31,6 @@ export const actions: Actions = {
 			secure: url.protocol === 'https:',
 			expires: result.expiresAt
 		});
-		redirect(303, safeNext(String(form.get('next') ?? url.searchParams.get('next') ?? '')));
+		redirect(303, safeNext(fieldText(form.get('next') ?? url.searchParams.get('next'))));
 	}
 };

@@ -1,12 +1,12 @@
 import { fail } from '@sveltejs/kit';
 import { requireRole } from '$lib/server/auth';
 import * as csv from '$lib/server/csv';
-import type { Actions, PageServerLoad } from './$types';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 /** A report can list a problem per cell; the page shows the first ones and says how many. */
 const SHOWN_ERRORS = 200;
 
-export const load: PageServerLoad = async (event) => {
+export const load: PageServerLoad = (event) => {
 	requireRole(event, ['admin']);
 	return {
 		columns: csv.PROVIDER_CSV_COLUMNS,
@@ -18,8 +18,9 @@ export const load: PageServerLoad = async (event) => {
 
 type Mode = 'check' | 'import';
 
-function run(mode: Mode): NonNullable<Actions[string]> {
-	return async (event) => {
+// Typed by what it returns (not as Actions[string]), so the page's `form` keeps the results' types.
+function run(mode: Mode) {
+	return async (event: RequestEvent) => {
 		const user = requireRole(event, ['admin']);
 		const file = (await event.request.formData()).get('file');
 		if (!(file instanceof File) || (file.name === '' && file.size === 0)) {
@@ -50,4 +51,4 @@ function run(mode: Mode): NonNullable<Actions[string]> {
 	};
 }
 
-export const actions: Actions = { check: run('check'), import: run('import') };
+export const actions = { check: run('check'), import: run('import') } satisfies Actions;

@@ -4,7 +4,7 @@ import { ratingInWords } from '$lib/server/moderation';
 import * as ratings from '$lib/server/ratings';
 import { moderationSchema } from '$lib/schemas/admin';
 import { fieldErrors } from '$lib/schemas/errors';
-import type { Actions, PageServerLoad } from './$types';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	requireRole(event);
@@ -15,8 +15,9 @@ export const load: PageServerLoad = async (event) => {
 	return { queue, reported };
 };
 
-function decide(status: 'published' | 'hidden'): NonNullable<Actions[string]> {
-	return async (event) => {
+// Typed by what it returns (not as Actions[string]), so the page's `form` keeps the results' types.
+function decide(status: 'published' | 'hidden') {
+	return async (event: RequestEvent) => {
 		const user = requireRole(event);
 		const parsed = moderationSchema.safeParse(Object.fromEntries(await event.request.formData()));
 		if (!parsed.success) return fail(400, { errors: fieldErrors(parsed.error) });
@@ -31,4 +32,4 @@ function decide(status: 'published' | 'hidden'): NonNullable<Actions[string]> {
 	};
 }
 
-export const actions: Actions = { publish: decide('published'), hide: decide('hidden') };
+export const actions = { publish: decide('published'), hide: decide('hidden') } satisfies Actions;

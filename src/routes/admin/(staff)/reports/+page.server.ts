@@ -1,22 +1,24 @@
 import { fail } from '@sveltejs/kit';
 import { requireRole } from '$lib/server/auth';
 import * as reports from '$lib/server/reports';
+import { fieldText } from '$lib/forms/text';
 import { fieldErrors } from '$lib/schemas/errors';
 import { closeReportSchema, parseId } from '$lib/schemas/provider-admin';
-import type { Actions, PageServerLoad } from './$types';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	requireRole(event);
 	return { reports: await reports.openReports(event.locals.db) };
 };
 
-function close(status: 'resolved' | 'dismissed'): NonNullable<Actions[string]> {
-	return async (event) => {
+// Typed by what it returns (not as Actions[string]), so the page's `form` keeps the results' types.
+function close(status: 'resolved' | 'dismissed') {
+	return async (event: RequestEvent) => {
 		const user = requireRole(event);
 		const { db } = event.locals;
 		const form = Object.fromEntries(await event.request.formData());
 		const values = {
-			resolution: String(form.resolution ?? ''),
+			resolution: fieldText(form.resolution),
 			markVerified: form.markVerified === 'on' ? 'on' : undefined,
 			suspend: form.suspend === 'on' ? 'on' : undefined
 		};
@@ -35,4 +37,7 @@ function close(status: 'resolved' | 'dismissed'): NonNullable<Actions[string]> {
 	};
 }
 
-export const actions: Actions = { resolve: close('resolved'), dismiss: close('dismissed') };
+export const actions = {
+	resolve: close('resolved'),
+	dismiss: close('dismissed')
+} satisfies Actions;

@@ -1,6 +1,7 @@
 import { fail, type RequestEvent } from '@sveltejs/kit';
 import { requireRole } from '$lib/server/auth';
 import * as users from '$lib/server/users';
+import { fieldText } from '$lib/forms/text';
 import { fieldErrors } from '$lib/schemas/errors';
 import {
 	changeRoleSchema,
@@ -18,7 +19,7 @@ export const load: PageServerLoad = async (event) => {
 };
 
 async function formOf(event: RequestEvent) {
-	return Object.fromEntries(await event.request.formData()) as Record<string, unknown>;
+	return Object.fromEntries(await event.request.formData());
 }
 
 /** The form's own account id, when it parses, so the page can show errors on the right row. */
@@ -35,7 +36,7 @@ export const actions: Actions = {
 		const actor = requireRole(event, ADMIN);
 		const form = await formOf(event);
 		// Never send the password back.
-		const values = { email: String(form.email ?? ''), role: String(form.role ?? '') };
+		const values = { email: fieldText(form.email), role: fieldText(form.role) };
 		const parsed = createUserSchema.safeParse(form);
 		if (!parsed.success) {
 			return fail(400, { action: 'create', values, errors: fieldErrors(parsed.error) });

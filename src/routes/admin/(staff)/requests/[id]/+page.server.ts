@@ -39,19 +39,23 @@ export const load: PageServerLoad = async (event) => {
 			decidedBy: detail.decidedBy,
 			name: detail.listing.name
 		},
-		lines: requested.map((line, i) => ({
-			key: line.key,
-			label: line.label,
-			value: line.value,
-			current: current?.[i].value ?? null,
-			/** What the provider saw, when the listing has changed since. */
-			was: merge?.[i].changedSince && base ? base[i].value : null,
-			requestedChange: merge
-				? merge[i].requested
-				: current !== null && current[i].value !== line.value,
-			changedSince: merge?.[i].changedSince ?? null,
-			outcome: merge?.[i].outcome ?? null
-		})),
+		// The line lists are all of the same fields in the same order, so index i is the same field.
+		lines: requested.map((line, i) => {
+			const now = current?.[i];
+			const seen = base?.[i];
+			const merged = merge?.[i];
+			return {
+				key: line.key,
+				label: line.label,
+				value: line.value,
+				current: now?.value ?? null,
+				/** What the provider saw, when the listing has changed since. */
+				was: merged?.changedSince && seen ? seen.value : null,
+				requestedChange: merged ? merged.requested : now !== undefined && now.value !== line.value,
+				changedSince: merged?.changedSince ?? null,
+				outcome: merged?.outcome ?? null
+			};
+		}),
 		baseKnown: detail.base !== null,
 		currentListing: detail.current
 			? {
