@@ -1,18 +1,11 @@
 import { and, count, desc, eq, isNotNull } from 'drizzle-orm';
-import type { RouteCode } from '../domain/routes';
+import type { PublishedComment } from '../domain/ratings';
 import { oneRow, type Database } from './db';
 import { ratings } from './db/schema';
 
 /** The published comments on a provider's profile, a page at a time. */
 
-export interface PublishedComment {
-	id: number;
-	overall: number;
-	comment: string;
-	route: RouteCode | null;
-	monthsInTreatment: number | null;
-	publishedAt: Date;
-}
+export type { PublishedComment };
 
 export const COMMENTS_PER_PAGE = 10;
 
