@@ -39,6 +39,8 @@ const CSV_COLUMNS = [
 	'accepts_insurance',
 	'insurance_notes',
 	'offers_psychotherapy',
+	'accepting_new_patients',
+	'accepting_confirmed_on',
 	'telehealth_states',
 	'conditions',
 	'status',
