@@ -172,6 +172,8 @@ test.describe('printed', () => {
 		await page.goto('/');
 		const controls = page.locator('form, .map-toggle, .map-wrap');
 		await expect(controls.first()).toBeVisible();
+		// The map's toggle is drawn once the page is interactive; count after it is there.
+		await expect(page.locator('.map-toggle, .map-wrap').first()).toBeVisible();
 		expect(await controls.count()).toBeGreaterThanOrEqual(2);
 		await page.emulateMedia({ media: 'print' });
 		for (const control of await controls.all()) await expect(control).toBeHidden();
