@@ -56,6 +56,8 @@ test('a practice says it takes new patients; once approved, the answer and its d
 	await page.getByLabel('Email').fill(ADMIN.email);
 	await page.getByLabel('Password').fill(ADMIN.password);
 	await page.getByRole('button', { name: 'Sign in' }).click();
+	// Signed in before going on: a navigation now would cancel the sign-in.
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Moderation dashboard');
 	await page.goto('/admin/requests');
 	await page.getByRole('link', { name: `New listing: ${name}` }).click();
 	await expect(page.locator('tr[data-field="acceptingNewPatients"]')).toContainText(
