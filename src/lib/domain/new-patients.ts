@@ -20,16 +20,10 @@ export function newPatientsLabel(code: NewPatients): string {
 	return NEW_PATIENTS.find((n) => n.code === code)?.label ?? code;
 }
 
+const DAY = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' });
+
 /** `2026-11-30` → `Nov 30, 2026` (the day as written, whatever the reader's time zone). */
-export function formatDay(isoDay: string): string {
-	const [y, m, d] = isoDay.split('-').map(Number);
-	return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1)).toLocaleDateString('en-US', {
-		timeZone: 'UTC',
-		year: 'numeric',
-		month: 'short',
-		day: 'numeric'
-	});
-}
+export const formatDay = (isoDay: string) => DAY.format(new Date(`${isoDay}T00:00:00Z`));
 
 /** "Accepting new patients (confirmed Nov 30, 2026)"; nothing when it is not known. */
 export function newPatientsNote(code: NewPatients, confirmedOn: string | null | undefined) {

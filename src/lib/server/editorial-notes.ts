@@ -79,14 +79,16 @@ export async function addNote(
 	});
 }
 
-/** The note, locked, if it belongs to the provider. */
-async function lockNote(tx: Database, providerId: number, annotationId: number) {
+/** The provider's note, locked, while it is still active; or why it cannot be changed. */
+async function lockActiveNote(tx: Database, providerId: number, annotationId: number) {
 	const [note] = await tx
 		.select()
 		.from(annotations)
 		.where(and(eq(annotations.id, annotationId), eq(annotations.providerId, providerId)))
 		.for('update');
-	return note;
+	if (!note) return { ok: false, code: 'not_found', message: NO_NOTE } as const;
+	if (note.status !== 'active') return { ok: false, code: 'retired', message: RETIRED } as const;
+	return { ok: true, note } as const;
 }
 
 /** Corrects an active note's title and body. */
@@ -98,9 +100,9 @@ export async function editNote(
 	actor: { id: number }
 ): Promise<NoteResult> {
 	return db.transaction(async (tx): Promise<NoteResult> => {
-		const note = await lockNote(tx, providerId, annotationId);
-		if (!note) return { ok: false, code: 'not_found', message: NO_NOTE };
-		if (note.status !== 'active') return { ok: false, code: 'retired', message: RETIRED };
+		const locked = await lockActiveNote(tx, providerId, annotationId);
+		if (!locked.ok) return locked;
+		const { note } = locked;
 		await tx
 			.update(annotations)
 			.set({ title: input.title, body: input.body, updatedAt: new Date() })
@@ -126,9 +128,9 @@ export async function retireNote(
 	actor: { id: number }
 ): Promise<NoteResult> {
 	return db.transaction(async (tx): Promise<NoteResult> => {
-		const note = await lockNote(tx, providerId, annotationId);
-		if (!note) return { ok: false, code: 'not_found', message: NO_NOTE };
-		if (note.status !== 'active') return { ok: false, code: 'retired', message: RETIRED };
+		const locked = await lockActiveNote(tx, providerId, annotationId);
+		if (!locked.ok) return locked;
+		const { note } = locked;
 		const now = new Date();
 		await tx
 			.update(annotations)
