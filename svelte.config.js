@@ -16,6 +16,7 @@ function nodeServer() {
 		async adapt(builder) {
 			await node.adapt(builder);
 			copyFileSync('scripts/server-entry.js', 'build/index.js');
+			copyFileSync('src/lib/server/security-headers.js', 'build/security-headers.js');
 			rmSync('build/index.js.map', { force: true });
 		}
 	};
@@ -47,7 +48,8 @@ const config = {
 				'img-src': ['self', 'data:', 'https:'],
 				'style-src': ['self', 'unsafe-inline'],
 				'object-src': ['none'],
-				'base-uri': ['self'],
+				'base-uri': ['none'],
+				'form-action': ['self'],
 				'frame-ancestors': ['none']
 			}
 		}

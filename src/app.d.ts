@@ -12,6 +12,10 @@ declare global {
 			dbKind: DatabaseKind;
 			/** The signed-in admin or moderator, resolved once per request in hooks.server.ts. */
 			user: SessionUser | null;
+			/** Made per request (or a proxy's, kept); sent back as `x-request-id` and logged. */
+			requestId: string;
+			/** Set by handleError when the database was out of reach: the answer becomes a 503. */
+			failure: 'database_unavailable' | null;
 		}
 	}
 }

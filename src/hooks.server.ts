@@ -1,8 +1,25 @@
-import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import type { Handle, HandleServerError, RequestEvent, ServerInit } from '@sveltejs/kit';
 import { SESSION_COOKIE, userForToken } from '$lib/server/auth';
-import { apiError } from '$lib/server/http';
+import { apiError, inApiShape, statusError } from '$lib/server/http';
+import { describeError, log } from '$lib/server/log';
+import {
+	DatabaseUnavailableError,
+	isDatabaseUnavailable,
+	RETRY_AFTER_SECONDS,
+	UNAVAILABLE_MESSAGE
+} from '$lib/server/outage';
+import { plainPage } from '$lib/server/plain-page';
+import { cleanSearch, readableForm, type Refusal } from '$lib/server/request-guard';
 import { refusal, refusedOrigin } from '$lib/server/same-origin';
+import { securityHeaders } from '$lib/server/security-headers.js';
 import * as startup from '$lib/server/startup';
+
+/**
+ * Every request passes here once: a request id, the origin check, forms the app cannot read,
+ * the database and the session, then SvelteKit; on the way out the API's one error shape, 503
+ * for a database outage, the security headers, and one log line (route id, status, duration —
+ * never the URL, the query or the client's address).
+ */
 
 const isApi = (pathname: string) => pathname.startsWith('/api/') || pathname === '/healthz';
 
@@ -10,35 +27,87 @@ const isApi = (pathname: string) => pathname.startsWith('/api/') || pathname ===
 export const init: ServerInit = async () => {
 	process.once('sveltekit:shutdown', () => {
 		startup.stop().catch((err: unknown) => {
-			console.error('Closing the database failed:', err instanceof Error ? err.message : err);
+			log.error({ err: describeError(err) }, 'closing the database failed');
 		});
 	});
 	await startup.start();
 };
 
-export const handle: Handle = async ({ event, resolve }) => {
+/** A proxy's request id is kept when it looks like one; otherwise the app makes its own. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
+
+function requestIdOf(request: Request): string {
+	const given = request.headers.get('x-request-id');
+	return given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+}
+
+const RETRY_AFTER = { 'retry-after': String(RETRY_AFTER_SECONDS) };
+
+/** The answer to a request the app refuses before SvelteKit sees it, in the form the client reads. */
+function refused(event: RequestEvent, { status, code, message }: Refusal): Response {
+	if (isApi(event.url.pathname)) return apiError(status, code, message);
+	if (event.request.headers.get('x-sveltekit-action') === 'true') {
+		// What an enhanced form expects: an ActionResult of type "error".
+		return Response.json({ type: 'error', error: { message, code } }, { status });
+	}
+	return plainPage(status, {
+		title: status === 413 ? 'That was too large to send' : 'We could not read that form',
+		paragraphs: [message]
+	});
+}
+
+function unavailable(event: RequestEvent): Response {
+	if (isApi(event.url.pathname)) {
+		const response = apiError(503, 'database_unavailable', UNAVAILABLE_MESSAGE);
+		response.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+		return response;
+	}
+	return plainPage(
+		503,
+		{ title: 'The directory is resting for a moment', paragraphs: [UNAVAILABLE_MESSAGE] },
+		RETRY_AFTER
+	);
+}
+
+/** Everything before SvelteKit's own handling, then SvelteKit. */
+async function answer(event: RequestEvent, resolve: Parameters<Handle>[0]['resolve']) {
 	const from = refusedOrigin(event.request, event.url.origin);
 	if (from !== null) return await refusal(event.request, from, event.url.origin);
+	const path = event.url.pathname;
+	cleanSearch(event.url);
+	if (event.request.method === 'POST' && !isApi(path)) {
+		const form = await readableForm(event.request, event.url);
+		if ('refusal' in form) return refused(event, form.refusal);
+		event.request = form.request;
+	}
 	try {
 		const handle = await startup.database();
 		event.locals.db = handle.db;
 		event.locals.dbKind = handle.kind;
 	} catch (err) {
-		console.error('Database unavailable:', err instanceof Error ? err.message : err);
-		if (isApi(event.url.pathname)) {
-			return apiError(503, 'database_unavailable', 'The directory database is not reachable.');
-		}
-		return new Response('The directory is temporarily unavailable. Please try again shortly.', {
-			status: 503,
-			headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '30' }
+		// Loads and actions meet the outage where they use the database, and answer it there
+		// (a 503 page, or a form kept as typed), so the database is a value that says so.
+		log.warn({ reqId: event.locals.requestId, err: describeError(err) }, 'database unavailable');
+		const cause = err;
+		Object.defineProperty(event.locals, 'db', {
+			get() {
+				throw new DatabaseUnavailableError(cause);
+			}
 		});
+		event.locals.dbKind = startup.configuredKind();
 	}
 	const token = event.cookies.get(SESSION_COOKIE);
-	event.locals.user = token ? await userForToken(event.locals.db, token) : null;
+	try {
+		event.locals.user = token ? await userForToken(event.locals.db, token) : null;
+	} catch (err) {
+		if (!isDatabaseUnavailable(err)) throw err;
+		// Whose session this is cannot be told: public pages go on without it; staff pages wait.
+		event.locals.user = null;
+		if (path.startsWith('/admin')) return unavailable(event);
+	}
 	if (token && !event.locals.user) event.cookies.delete(SESSION_COOKIE, { path: '/' });
 	// Everything under /admin but the sign-in page needs a session, actions included; each page
 	// and action still checks the role it needs (requireRole).
-	const path = event.url.pathname;
 	if (path.startsWith('/admin') && path !== '/admin/sign-in' && !event.locals.user) {
 		const next = encodeURIComponent(path + event.url.search);
 		return new Response(null, {
@@ -46,24 +115,87 @@ export const handle: Handle = async ({ event, resolve }) => {
 			headers: { location: `/admin/sign-in?next=${next}` }
 		});
 	}
-	const response = await resolve(event);
-	// Keep searches (state, route, later ZIP codes) out of Referer headers sent to provider sites.
-	response.headers.set('referrer-policy', 'same-origin');
-	response.headers.set('x-content-type-options', 'nosniff');
-	if (path.startsWith('/admin')) response.headers.set('cache-control', 'no-store');
+	return await resolve(event);
+}
+
+/** The same answer with another status, or with headers that can be changed. */
+function copied(response: Response, status = response.status): Response {
+	return new Response(response.body, { status, headers: response.headers });
+}
+
+/** Sets headers, on a copy when the response's own are immutable (as fetch's are). */
+function withHeaders(response: Response, headers: [string, string, boolean][]): Response {
+	let target = response;
+	for (const [name, value, replace] of headers) {
+		if (!replace && target.headers.has(name)) continue;
+		try {
+			target.headers.set(name, value);
+		} catch {
+			target = copied(target);
+			target.headers.set(name, value);
+		}
+	}
+	return target;
+}
+
+export const handle: Handle = async ({ event, resolve }) => {
+	const started = performance.now();
+	const requestId = requestIdOf(event.request);
+	event.locals.requestId = requestId;
+	event.locals.failure = null;
+	const api = isApi(event.url.pathname);
+
+	let response = await answer(event, resolve);
+	if (event.locals.failure === 'database_unavailable' && response.status >= 500) {
+		response = api ? unavailable(event) : copied(response, 503);
+		response.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+	} else if (api && response.status >= 400) {
+		response = await inApiShape(response);
+	}
+
+	const https = event.url.protocol === 'https:';
+	response = withHeaders(response, [
+		['x-request-id', requestId, true],
+		...Object.entries(securityHeaders({ https })).map(
+			([name, value]): [string, string, boolean] => [name, value, false]
+		),
+		...(event.url.pathname.startsWith('/admin')
+			? [['cache-control', 'no-store', true] as [string, string, boolean]]
+			: [])
+	]);
+
+	log.info(
+		{
+			reqId: requestId,
+			method: event.request.method,
+			route: event.route.id,
+			status: response.status,
+			ms: Math.round(performance.now() - started)
+		},
+		'request'
+	);
 	return response;
 };
 
-/** Unexpected errors: log the path only (never the query string), show a calm generic message. */
+/**
+ * Errors SvelteKit caught in a load, an action or an endpoint. A database outage is told apart
+ * (the handle above turns its answer into a 503); anything else unexpected is logged with its
+ * stack, server-side only, and the person sees a calm message that fits the status.
+ */
 export const handleError: HandleServerError = ({ error, event, status }) => {
-	if (status !== 404) {
-		console.error(`Unexpected error on ${event.request.method} ${event.url.pathname}:`, error);
+	if (isDatabaseUnavailable(error)) {
+		event.locals.failure = 'database_unavailable';
+		log.warn(
+			{ reqId: event.locals.requestId, route: event.route.id, err: describeError(error) },
+			'database unavailable'
+		);
+		return { message: UNAVAILABLE_MESSAGE, code: 'database_unavailable' };
 	}
-	return {
-		message:
-			status === 404
-				? 'We could not find that page.'
-				: 'Something went wrong on our side. Please try again in a moment.',
-		code: status === 404 ? 'not_found' : 'internal_error'
-	};
+	if (status >= 500) {
+		log.error(
+			{ reqId: event.locals.requestId, route: event.route.id, err: describeError(error) },
+			'unexpected error'
+		);
+	}
+	return statusError(status);
 };

@@ -15,7 +15,13 @@ export const moderationSchema = z.object({
 		.transform((r) => r || null)
 });
 
-/** Only paths inside the admin area may be returned to after signing in. */
+/**
+ * Only paths inside the admin area may be returned to after signing in, written in printable
+ * ASCII as the app itself writes them (percent-encoded): no line break or NUL can reach the
+ * Location header, no backslash can make a browser read another host.
+ */
 export function safeNext(next: string | null): string {
-	return next && /^\/admin(\/|$|\?)/.test(next) && !next.startsWith('//') ? next : '/admin';
+	return next && next.length <= 2000 && /^\/admin(\/|\?|$)[\x21-\x5b\x5d-\x7e]*$/.test(next)
+		? next
+		: '/admin';
 }

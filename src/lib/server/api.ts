@@ -6,11 +6,20 @@ import {
 } from '../domain/feedback';
 import type { ProviderProfile, ProviderSummary } from '../domain/provider';
 import { providerApiJson } from '../domain/provider-shapes';
+import { config } from './config';
 
 /** JSON shapes of the public API (docs/api.md). */
 
 const round = (n: number | null, digits: number) =>
 	n === null ? null : Math.round(n * 10 ** digits) / 10 ** digits;
+
+/**
+ * What links in API answers start with: the configured ORIGIN, or nothing (root-relative links).
+ * Never the request's own origin, which comes from the client's Host header.
+ */
+export function linkBase(): string {
+	return config().origin ?? '';
+}
 
 function feedbackBriefJson(f: FeedbackBrief, origin: string) {
 	return {

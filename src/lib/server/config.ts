@@ -17,6 +17,11 @@ export interface Config {
 	migrationsDir: string;
 	/** The first admin account, created at start while there is none. */
 	admin: { email: string; password: string } | null;
+	/**
+	 * ORIGIN (also read by adapter-node): the site's public address. Absolute URLs in API answers
+	 * are built from it, never from the client's Host header; without it they are root-relative.
+	 */
+	origin: string | undefined;
 	ratingLimits: {
 		perAddressPerHour: number;
 		burstPerProviderPerHour: number;
@@ -64,9 +69,28 @@ const postgresUrl = z.preprocess(
 		.optional()
 );
 
+const siteOrigin = z.preprocess(
+	unsetIfEmpty,
+	z
+		.string()
+		.refine((value) => {
+			try {
+				const url = new URL(value);
+				return (
+					['http:', 'https:'].includes(url.protocol) && url.origin === value.replace(/\/$/, '')
+				);
+			} catch {
+				return false;
+			}
+		}, 'must be the site’s address with no path, e.g. https://directory.example.org')
+		.transform((value) => new URL(value).origin)
+		.optional()
+);
+
 const environment = z
 	.object({
 		DATABASE_URL: postgresUrl,
+		ORIGIN: siteOrigin,
 		DATA_DIR: path,
 		SEED_DEMO: trueOrFalse(true),
 		MIGRATIONS_DIR: path,
@@ -130,6 +154,7 @@ export function parseConfig(
 			e.ADMIN_EMAIL && e.ADMIN_PASSWORD
 				? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }
 				: null,
+		origin: e.ORIGIN,
 		ratingLimits: {
 			perAddressPerHour: e.RATING_LIMIT_PER_HOUR,
 			burstPerProviderPerHour: e.RATING_BURST_PER_PROVIDER_PER_HOUR,

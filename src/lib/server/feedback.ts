@@ -9,6 +9,7 @@ import {
 } from '../domain/feedback';
 import { oneRow, type Database } from './db';
 import { providerFeedback, providers, ratingConditions, ratings } from './db/schema';
+import { describeError, log } from './log';
 
 /**
  * The owner of `provider_feedback`: the aggregate of each provider's published ratings, as
@@ -194,14 +195,14 @@ export function recomputeStaleInBackground(db: Database): void {
 		(n) => {
 			if (n) {
 				const noun = n === 1 ? 'provider' : 'providers';
-				console.log(`Recomputed the patient feedback of ${n} ${noun} under the current rules.`);
+				log.info(`Recomputed the patient feedback of ${n} ${noun} under the current rules.`);
 			}
 		},
 		(err: unknown) => {
 			// Never the raw error: drizzle's carries the query parameters.
-			console.error(
-				'Recomputing stored feedback failed; it is retried at the next start:',
-				err instanceof Error ? err.message.split('\n')[0] : 'unknown error'
+			log.error(
+				{ err: describeError(err) },
+				'recomputing stored feedback failed; it is retried at the next start'
 			);
 		}
 	);

@@ -4,6 +4,7 @@ import type { MapFilters } from '../schemas/map';
 import type { Database } from './db';
 import { onProvidersChanged } from './events';
 import * as providers from './providers';
+import { describeError, log } from './log';
 
 /**
  * Clusters for the map viewport. One supercluster index per distinct filter set, kept for a
@@ -90,7 +91,9 @@ const round = (n: number) => Math.round(n * 1e5) / 1e5;
 
 /** Builds the unfiltered index ahead of the first visitor (≈1 s for 100,000 providers). */
 export function warmMapCache(db: Database): void {
-	indexFor(db, {}).catch((err: unknown) => console.warn('Could not pre-build the map index:', err));
+	indexFor(db, {}).catch((err: unknown) => {
+		log.warn({ err: describeError(err) }, 'could not pre-build the map index');
+	});
 }
 
 export async function clusters(

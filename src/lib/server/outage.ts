@@ -20,8 +20,21 @@ const DRIVER_CODES = new Set([
 	'CONNECTION_CLOSED',
 	'CONNECTION_ENDED',
 	'CONNECTION_DESTROYED',
-	'CONNECT_TIMEOUT'
+	'CONNECT_TIMEOUT',
+	'DATABASE_UNAVAILABLE'
 ]);
+
+/**
+ * The database could not be opened for this request (PostgreSQL down at start, say): what
+ * `locals.db` throws then, wrapping the reason.
+ */
+export class DatabaseUnavailableError extends Error {
+	readonly code = 'DATABASE_UNAVAILABLE';
+	constructor(cause: unknown) {
+		super('The database could not be opened.', { cause });
+		this.name = 'DatabaseUnavailableError';
+	}
+}
 
 /**
  * SQLSTATEs of a server that is going away or not there yet: class 08 (connection exception),

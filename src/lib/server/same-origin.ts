@@ -1,3 +1,4 @@
+import { plainPage } from './plain-page';
 import { stringify } from 'devalue';
 import { formValues } from '../form-values';
 
@@ -62,40 +63,12 @@ export async function refusal(
 	if (request.headers.get('accept')?.includes('application/json')) {
 		return Response.json({ error: { code: 'cross_origin', message, hint } }, { status });
 	}
-	return new Response(page(message, hint), {
-		status,
-		headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }
+	return plainPage(status, {
+		title: 'This form could not be sent',
+		paragraphs: [
+			message,
+			'Go back with your browser’s Back button: the form still holds what you typed.'
+		],
+		hint
 	});
-}
-
-const escape = (text: string) =>
-	text.replace(
-		/[&<>"']/g,
-		(c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!
-	);
-
-function page(message: string, hint: string): string {
-	return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>This form could not be sent — Ketamine Provider Directory</title>
-<style>
-body{font-family:system-ui,sans-serif;line-height:1.55;color:#1d282c;background:#fbfaf7;margin:0}
-main{max-width:40rem;margin:0 auto;padding:2rem 1rem}
-a{color:#1f5f5a}
-.hint{border-left:4px solid #d9a520;background:#fff6e0;padding:.5rem 1rem}
-</style>
-</head>
-<body>
-<main>
-<h1>This form could not be sent</h1>
-<p>${escape(message)}</p>
-<p>Go back with your browser's Back button: the form still holds what you typed.</p>
-<p class="hint">${escape(hint)}</p>
-<p><a href="/">Go to the directory's home page</a></p>
-</main>
-</body>
-</html>`;
 }

@@ -1,4 +1,5 @@
 import { json, redirect } from '@sveltejs/kit';
+import { linkBase } from './api';
 import type { Database } from './db';
 import { currentSlugFor } from './providers';
 
@@ -31,7 +32,7 @@ export async function apiMoved(db: Database, url: URL, slug: string): Promise<Re
 		{
 			moved: {
 				slug: current,
-				url: `${url.origin}${location}`,
+				url: `${linkBase()}${location}`,
 				message: `This provider is now at “${current}”; “${slug}” is an old or differently written address.`
 			}
 		},

@@ -1,12 +1,13 @@
 import { ensureFirstAdmin } from './auth';
 import { config, type Config } from './config';
-import { openDatabase, type DatabaseHandle } from './db';
+import { openDatabase, type DatabaseHandle, type DatabaseKind } from './db';
 import { appDatabase, closeAppDatabase } from './db/app';
 import { seedDemoIfEmpty } from './demo';
 import { recomputeStaleInBackground } from './feedback';
 import { warmGeocoder } from './geocode';
 import { warmMapCache } from './map';
 import { eraseOldContacts } from './requests';
+import { describeError, log } from './log';
 
 /**
  * What the server does when it starts and stops (src/hooks.server.ts calls `start` from
@@ -26,10 +27,6 @@ interface Running {
 /** On globalThis, like the database handle, so a dev reload replaces the timer, never adds one. */
 const state = globalThis as typeof globalThis & { __appStartup?: Running };
 
-const firstLine = (err: unknown) =>
-	// Never the raw error: drizzle's carries the query parameters.
-	err instanceof Error ? err.message.split('\n')[0] : 'unknown error';
-
 async function openAndPrepare(settings: Config): Promise<DatabaseHandle> {
 	const handle = await openDatabase({
 		url: settings.databaseUrl,
@@ -39,7 +36,7 @@ async function openAndPrepare(settings: Config): Promise<DatabaseHandle> {
 	try {
 		if (handle.kind === 'pglite' && settings.seedDemo) {
 			const added = await seedDemoIfEmpty(handle.db);
-			if (added) console.log(`Loaded ${added} demo providers into the embedded database.`);
+			if (added) log.info(`Loaded ${added} demo providers into the embedded database.`);
 		}
 		if (settings.admin) {
 			const { email, password } = settings.admin;
@@ -47,7 +44,7 @@ async function openAndPrepare(settings: Config): Promise<DatabaseHandle> {
 				ADMIN_EMAIL: email,
 				ADMIN_PASSWORD: password
 			});
-			if (admin) console.log('Created the first admin account from ADMIN_EMAIL.');
+			if (admin) log.info('Created the first admin account from ADMIN_EMAIL.');
 		}
 		await eraseOldContacts(handle.db);
 	} catch (err) {
@@ -73,9 +70,9 @@ function eraseExpiredContacts(): void {
 	database()
 		.then(({ db }) => eraseOldContacts(db))
 		.catch((err: unknown) => {
-			console.error(
-				'Erasing expired contact details failed; retried within the hour:',
-				firstLine(err)
+			log.error(
+				{ err: describeError(err) },
+				'erasing expired contact details failed; retried within the hour'
 			);
 		});
 }
@@ -99,9 +96,14 @@ export async function start(settings: Config = config()): Promise<void> {
 		}
 	} else {
 		database().catch((err: unknown) => {
-			console.error('Database unavailable at start:', firstLine(err));
+			log.warn({ err: describeError(err) }, 'database unavailable at start');
 		});
 	}
+}
+
+/** Which database this process is configured for, whether or not it could be opened. */
+export function configuredKind(): DatabaseKind {
+	return (state.__appStartup?.config ?? config()).databaseUrl ? 'postgres' : 'pglite';
 }
 
 /** Clears the timer and closes the database: after this, nothing keeps the process alive. */

@@ -9,6 +9,7 @@ import { auditView, loadRecords, providerTransaction, writeListing } from '../pr
 import { planImport } from './plan';
 import { FORMULA_START, isoDay } from './row';
 import type { CsvReport } from './read';
+import { describeError, log } from '../log';
 
 /**
  * Bulk import and export of providers as CSV (docs/csv.md). A check (dry run) and an import run
@@ -53,7 +54,7 @@ export async function importProvidersCsv(
 			return checked;
 		});
 	} catch (err) {
-		console.error('CSV import failed:', err);
+		log.error({ err: describeError(err) }, 'CSV import failed');
 		const cause = (err as { cause?: { message?: string }; message?: string }).cause?.message;
 		return {
 			ok: false,

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { PROVIDER_CSV_COLUMNS } from '../../domain/provider-fields';
+import { withoutControlCharacters } from '../../forms/text';
 
 /**
  * Reading a provider CSV (docs/csv.md): the file as a header and rows, or why it cannot be read.
@@ -74,7 +75,12 @@ export function readProvidersCsv(text: string): CsvTable | { errors: CsvProblem[
 
 	let table: string[][];
 	try {
-		table = parse(text, { bom: true, relax_column_count: true });
+		table = parse(text, {
+			bom: true,
+			relax_column_count: true,
+			// The one text cleaning every input gets: control characters out.
+			cast: (cell) => withoutControlCharacters(cell)
+		});
 	} catch (err) {
 		const e = err as { message?: string; records?: number };
 		const row = typeof e.records === 'number' ? e.records + 1 : null;

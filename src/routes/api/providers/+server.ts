@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { listEntryJson } from '$lib/server/api';
+import { linkBase, listEntryJson } from '$lib/server/api';
 import { resolveOrigin } from '$lib/server/geocode';
 import { apiError, invalidQuery } from '$lib/server/http';
 import * as providers from '$lib/server/providers';
@@ -30,7 +30,7 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 				radiusMiles: radius
 			},
 			licensedIn: state ?? null,
-			results: results.map((p) => listEntryJson(p, url.origin))
+			results: results.map((p) => listEntryJson(p, linkBase()))
 		});
 	}
 	if (place.origin) {
@@ -45,11 +45,11 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 			...page,
 			origin: { label: place.origin.label, state: place.origin.state ?? null, radiusMiles: radius },
 			results: results.map((p) => ({
-				...listEntryJson(p, url.origin),
+				...listEntryJson(p, linkBase()),
 				distanceMiles: p.distanceMiles
 			}))
 		});
 	}
 	const { total, results } = await providers.search(locals.db, filters);
-	return json({ total, ...page, results: results.map((p) => listEntryJson(p, url.origin)) });
+	return json({ total, ...page, results: results.map((p) => listEntryJson(p, linkBase())) });
 };

@@ -1,21 +1,15 @@
 import { json } from '@sveltejs/kit';
-import { ADDRESS_UNAVAILABLE, apiError, clientAddressOf } from '$lib/server/http';
+import { ADDRESS_UNAVAILABLE, apiError, clientAddressOf, readJson } from '$lib/server/http';
+import { linkBase } from '$lib/server/api';
 import * as ratings from '$lib/server/ratings';
 import { fieldErrors } from '$lib/schemas/errors';
 import { ratingSchema } from '$lib/schemas/rating';
 import type { RequestHandler } from './$types';
 
-export const POST: RequestHandler = async ({ request, params, locals, getClientAddress, url }) => {
-	let body: unknown;
-	try {
-		body = await request.json();
-	} catch {
-		return apiError(
-			400,
-			'invalid_json',
-			'Send the rating as a JSON object (Content-Type: application/json).'
-		);
-	}
+export const POST: RequestHandler = async ({ request, params, locals, getClientAddress }) => {
+	const read = await readJson(request, 'the rating (Content-Type: application/json)');
+	if (!read.ok) return read.response;
+	const { body } = read;
 	if (typeof body !== 'object' || body === null || Array.isArray(body)) {
 		return apiError(400, 'invalid_json', 'Send the rating as a JSON object.');
 	}
@@ -42,7 +36,7 @@ export const POST: RequestHandler = async ({ request, params, locals, getClientA
 		{
 			id: result.id,
 			status: result.status,
-			provider: `${url.origin}/api/providers/${params.slug}`,
+			provider: `${linkBase()}/api/providers/${params.slug}`,
 			message:
 				result.status === 'published'
 					? 'Thank you: the rating is published.'

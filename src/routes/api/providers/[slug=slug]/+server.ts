@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { profileJson } from '$lib/server/api';
+import { linkBase, profileJson } from '$lib/server/api';
 import { apiError } from '$lib/server/http';
 import * as providers from '$lib/server/providers';
 import { apiMoved } from '$lib/server/slug-redirect';
@@ -13,5 +13,5 @@ export const GET: RequestHandler = async ({ params, url, locals }) => {
 			apiError(404, 'not_found', `No published provider has the slug “${params.slug}”.`)
 		);
 	}
-	return json(profileJson(profile, url.origin));
+	return json(profileJson(profile, linkBase()));
 };
