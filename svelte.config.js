@@ -46,7 +46,11 @@ const config = {
 			directives: {
 				'default-src': ['self'],
 				'img-src': ['self', 'data:', 'https:'],
+				// Style elements only from the site's own files; style attributes stay allowed, because
+				// Svelte writes computed values into them (bar and star widths, map swatches) and a
+				// hash cannot cover a value computed per page (docs/decisions/017-security-headers.md).
 				'style-src': ['self', 'unsafe-inline'],
+				'style-src-elem': ['self'],
 				'object-src': ['none'],
 				'base-uri': ['none'],
 				'form-action': ['self'],

@@ -27,11 +27,15 @@ const headersTimeout = Number(env.HEADERS_TIMEOUT || 0);
 
 /** @type {(req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => unknown} */
 let handler;
+/** @type {(served: { https: boolean }) => Record<string, string>} */
+let securityHeaders;
 try {
-	// Beside this file in build/. Importing it starts the app (SvelteKit's init hook: database,
-	// migrations, demo data).
+	// Beside this file in build/. Importing the handler starts the app (SvelteKit's init hook:
+	// database, migrations, demo data); the headers module is src/lib/server/security-headers.js.
 	const handlerFile = './handler.js';
+	const headersFile = './security-headers.js';
 	({ handler } = await import(handlerFile));
+	({ securityHeaders } = await import(headersFile));
 } catch (err) {
 	console.error(
 		`The directory could not start: ${err instanceof Error ? err.message : String(err)}`
@@ -53,8 +57,29 @@ const shutdownApp = (reason) =>
 let inFlight = 0;
 let stopping = false;
 
+/**
+ * Whether a request reached the site over HTTPS: ORIGIN says so, or the proxy's PROTOCOL_HEADER
+ * does. @param {http.IncomingMessage} req
+ */
+function servedOverHttps(req) {
+	if (env.ORIGIN) return env.ORIGIN.startsWith('https:');
+	if (plainHttp || !env.PROTOCOL_HEADER) return false;
+	return req.headers[env.PROTOCOL_HEADER.toLowerCase()] === 'https';
+}
+
+/** @param {boolean} https */
+const headerLines = (https) =>
+	Object.entries(securityHeaders({ https }))
+		.map(([name, value]) => `${name}: ${value}\r\n`)
+		.join('');
+
 const server = http.createServer((req, res) => {
 	if (plainHttp) req.headers[SERVED_PROTOCOL] = 'http';
+	// Every answer starts with the security headers: static files and adapter-node's own replies
+	// keep them; pages and the API set their own values over these (src/hooks.server.ts).
+	for (const [name, value] of Object.entries(securityHeaders({ https: servedOverHttps(req) }))) {
+		res.setHeader(name, value);
+	}
 	inFlight++;
 	res.on('close', () => {
 		inFlight--;
@@ -69,6 +94,33 @@ const server = http.createServer((req, res) => {
 
 if (keepAliveTimeout > 0) server.keepAliveTimeout = keepAliveTimeout * 1000;
 if (headersTimeout > 0) server.headersTimeout = headersTimeout * 1000;
+
+/**
+ * Requests Node refuses before the app sees them: a request line or headers over Node's 16 KB
+ * (an oversized query) is 431, anything else unparseable 400 — in the API's error shape, with the
+ * security headers, instead of Node's bare status line.
+ */
+server.on('clientError', (err, socket) => {
+	const code = /** @type {NodeJS.ErrnoException} */ (err).code;
+	if (!socket.writable || code === 'ECONNRESET') {
+		socket.destroy();
+		return;
+	}
+	const tooLarge = code === 'HPE_HEADER_OVERFLOW';
+	const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+	const body = JSON.stringify({
+		error: tooLarge
+			? {
+					code: 'headers_too_large',
+					message: 'That address or its headers are too long for us to read.'
+				}
+			: { code: 'bad_request', message: 'We could not read that request.' }
+	});
+	socket.end(
+		`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+			`${headerLines(Boolean(env.ORIGIN?.startsWith('https:')))}connection: close\r\n\r\n${body}`
+	);
+});
 
 server.on('error', (err) => {
 	const code = /** @type {NodeJS.ErrnoException} */ (err).code;

@@ -4,6 +4,16 @@
  * colours, a heading, what happened and what to do, a way back.
  */
 
+import { createHash } from 'node:crypto';
+
+const STYLE = `body{font-family:system-ui,sans-serif;line-height:1.55;color:#1d282c;background:#fbfaf7;margin:0}
+main{max-width:40rem;margin:0 auto;padding:2rem 1rem}
+a{color:#1f5f5a}
+.hint{border-left:4px solid #d9a520;background:#fff6e0;padding:.5rem 1rem}`;
+
+/** Nothing runs on these pages; their one style element is allowed by its hash. */
+const CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`;
+
 const escape = (text: string) =>
 	text.replace(
 		/[&<>"']/g,
@@ -24,12 +34,7 @@ export function plainPageHtml({ title, paragraphs, hint }: PlainPage): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escape(title)} — Ketamine Provider Directory</title>
-<style>
-body{font-family:system-ui,sans-serif;line-height:1.55;color:#1d282c;background:#fbfaf7;margin:0}
-main{max-width:40rem;margin:0 auto;padding:2rem 1rem}
-a{color:#1f5f5a}
-.hint{border-left:4px solid #d9a520;background:#fff6e0;padding:.5rem 1rem}
-</style>
+<style>${STYLE}</style>
 </head>
 <body>
 <main>
@@ -51,6 +56,7 @@ export function plainPage(
 		headers: {
 			'content-type': 'text/html; charset=utf-8',
 			'cache-control': 'no-store',
+			'content-security-policy': CSP,
 			...headers
 		}
 	});
