@@ -172,4 +172,25 @@ test.describe('server logs', () => {
 			status: 200
 		});
 	});
+	// Last: it breaks this server's database for good.
+	test('an unexpected error on the API is a 500 in the API’s shape, its stack in the log only', async () => {
+		await scratch!.unsafe('alter table providers rename to providers_gone');
+		const answer = await fetch(`${ORIGIN}/api/providers`);
+		expect(answer.status).toBe(500);
+		const body = (await answer.json()) as unknown;
+		expect(body).toEqual({
+			error: {
+				code: 'internal_error',
+				message: 'Something went wrong on our side. Please try again in a moment.'
+			}
+		});
+		const requestId = answer.headers.get('x-request-id');
+		await expect
+			.poll(() => lines().find((l) => l.reqId === requestId && l.level === 'error'))
+			.toBeTruthy();
+		const logged = lines().find((l) => l.reqId === requestId && l.level === 'error')!;
+		// 42P01: undefined_table — what an operator needs, with where it happened.
+		expect(JSON.stringify(logged.err)).toContain('42P01');
+		expect(JSON.stringify(logged.err)).toContain('"stack"');
+	});
 });
