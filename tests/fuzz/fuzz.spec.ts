@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import * as api from './api';
 import * as forms from './forms';
 import * as limits from './limits';
+import * as logs from './logs';
 import * as pages from './pages';
 import { currentServer } from './run';
 import { expectedAfter, FuzzServer, readAdded } from './server';
@@ -59,6 +60,8 @@ test(
 	'ratings with control characters are refused or saved, never a 5xx',
 	limits.nearValidRatingProperty
 );
+
+test('the server log carries no personal data', logs.logProperty);
 
 // Last: reads the database (PGlite: stops the server first, so no test may follow this one).
 test('nothing was written but what the suite saved on purpose', async () => {

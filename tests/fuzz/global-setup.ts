@@ -73,6 +73,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 				origin: server.origin,
 				pid: server.pid,
 				dataDir: server.dataDir,
+				logFile: server.logFile,
 				databaseUrl,
 				cookie,
 				baseline,

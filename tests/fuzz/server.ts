@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { cube } from '@electric-sql/pglite/contrib/cube';
@@ -57,8 +57,8 @@ export class FuzzServer {
 	readonly dataDir: string;
 	private child: ChildProcess | undefined;
 	private exited: Promise<number | null> | undefined;
-	/** The server's stderr: what it logged about unexpected errors. */
-	stderr = '';
+	/** Everything the server writes to stdout and stderr, over all its starts. */
+	readonly logFile: string;
 
 	constructor(
 		readonly kind: Kind,
@@ -68,6 +68,15 @@ export class FuzzServer {
 		this.port = portFor(kind);
 		this.origin = `http://127.0.0.1:${this.port}`;
 		this.dataDir = resolve(FUZZ_DIR, `${kind}-data`);
+		this.logFile = resolve(FUZZ_DIR, `${kind}-server.log`);
+	}
+
+	private logTail(): string {
+		try {
+			return readFileSync(this.logFile, 'utf8').slice(-4000);
+		} catch {
+			return '';
+		}
 	}
 
 	get pid(): number {
@@ -75,8 +84,9 @@ export class FuzzServer {
 	}
 
 	async start(): Promise<void> {
+		const log = openSync(this.logFile, 'a');
 		const child = spawn(process.execPath, ['build'], {
-			stdio: ['ignore', 'ignore', 'pipe'],
+			stdio: ['ignore', log, log],
 			env: {
 				...process.env,
 				DATABASE_URL: this.databaseUrl ?? '',
@@ -93,15 +103,13 @@ export class FuzzServer {
 				...LIMITS
 			}
 		});
-		child.stderr?.on('data', (chunk: Buffer) => {
-			this.stderr += chunk.toString();
-		});
+		closeSync(log);
 		this.child = child;
 		this.exited = new Promise((done) => child.once('exit', (code) => done(code)));
 		const deadline = Date.now() + 90_000;
 		while (Date.now() < deadline) {
 			if (child.exitCode !== null) {
-				throw new Error(`The ${this.kind} server exited at start:\n${this.stderr}`);
+				throw new Error(`The ${this.kind} server exited at start:\n${this.logTail()}`);
 			}
 			try {
 				const response = await fetch(`${this.origin}/healthz`);
@@ -111,7 +119,9 @@ export class FuzzServer {
 			}
 			await new Promise((r) => setTimeout(r, 250));
 		}
-		throw new Error(`The ${this.kind} server did not answer /healthz within 90 s:\n${this.stderr}`);
+		throw new Error(
+			`The ${this.kind} server did not answer /healthz within 90 s:\n${this.logTail()}`
+		);
 	}
 
 	/** PostgreSQL: the demo set, as `npm run db:seed` loads it (the server seeds only PGlite). */

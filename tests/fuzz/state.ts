@@ -22,6 +22,7 @@ export interface ServerState {
 	origin: string;
 	pid: number;
 	dataDir: string;
+	logFile: string;
 	databaseUrl?: string;
 	/** `kd_session=…` of the signed-in admin. */
 	cookie: string;
