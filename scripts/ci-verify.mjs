@@ -1,5 +1,6 @@
 // Reads the vitest and Playwright JSON reports and fails unless the PGlite suite, the PostgreSQL
-// suite and the browser suite all ran, passed and skipped nothing.
+// suite, the browser suite and the fuzz suite (on both databases) all ran, passed and skipped
+// nothing.
 import { readFileSync } from 'node:fs';
 
 const problems = [];
@@ -61,8 +62,38 @@ if (pw) {
 	);
 }
 
+// The fuzz suite (tests/fuzz): one Playwright project per database, every test passed, and the
+// cases it ran recorded per database in fuzz-summary.json.
+const fuzz = read('test-results/fuzz.json');
+const fuzzSummary = read('test-results/fuzz-summary.json');
+let fuzzPassed = 0;
+let fuzzFailed = 0;
+if (fuzz && fuzzSummary) {
+	const tests = [];
+	const walk = (suite) => {
+		for (const spec of suite.specs ?? []) tests.push(...spec.tests);
+		for (const child of suite.suites ?? []) walk(child);
+	};
+	for (const suite of fuzz.suites ?? []) walk(suite);
+	fuzzFailed = tests.filter((t) => t.status !== 'expected').length;
+	fuzzPassed = tests.length - fuzzFailed;
+	if (fuzzFailed > 0) problems.push(`${fuzzFailed} fuzz tests failed, were flaky or were skipped`);
+	const line = [];
+	for (const kind of ['pglite', 'postgres']) {
+		const ran = tests.filter((t) => t.projectName === kind);
+		const cases = fuzzSummary.databases?.[kind]?.cases ?? 0;
+		if (ran.length === 0 || ran.some((t) => t.status !== 'expected') || cases === 0) {
+			problems.push(
+				`the fuzz suite did not pass on ${kind}${kind === 'postgres' ? ' (was TEST_DATABASE_URL set?)' : ''}`
+			);
+		}
+		line.push(`${cases} cases on ${kind}`);
+	}
+	console.log(`fuzz: ${fuzzPassed} passed, ${fuzzFailed} failed (${line.join(', ')})`);
+}
+
 for (const p of problems) console.error(`ci-verify: ${p}`);
 console.log(
-	`ci: ${unitPassed + e2ePassed} passed, ${unitFailed + e2eFailed + (problems.length && !unitFailed && !e2eFailed ? 1 : 0)} failed`
+	`ci: ${unitPassed + e2ePassed + fuzzPassed} passed, ${unitFailed + e2eFailed + fuzzFailed + (problems.length && !unitFailed && !e2eFailed && !fuzzFailed ? 1 : 0)} failed`
 );
 process.exit(problems.length ? 1 : 0);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: unit + database integration tests (PGlite always, PostgreSQL when TEST_DATABASE_URL
-# is set), then the production build and the browser suite in Debian's Chromium.
+# is set), then the production build, the browser suite in Debian's Chromium, and the fuzz suite
+# (property-based, over HTTP against the build, on PGlite and on PostgreSQL when it is set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,4 +24,8 @@ fi
 
 npx vitest run
 node scripts/start.js --build-only
-npx playwright test
+# The fuzz suite runs even when a browser test failed, so one run reports both.
+status=0
+npx playwright test || status=$?
+npx playwright test --config tests/fuzz/playwright.config.ts || status=$?
+exit "$status"
