@@ -1,3 +1,4 @@
+import { rowId } from './fields';
 import { z } from 'zod';
 
 export const signInSchema = z.object({
@@ -6,7 +7,7 @@ export const signInSchema = z.object({
 });
 
 export const moderationSchema = z.object({
-	ratingId: z.coerce.number({ error: 'Missing rating.' }).int().positive('Missing rating.'),
+	ratingId: rowId('Missing rating.'),
 	reason: z
 		.string()
 		.trim()

@@ -168,3 +168,20 @@ export const idempotencyKey = z
 	.string({ error: 'Missing submission token; reload the page and try again.' })
 	.trim()
 	.regex(/^[A-Za-z0-9_-]{8,100}$/, 'Invalid submission token; reload the page and try again.');
+
+/** Ids are PostgreSQL `integer`s: anything larger would be a database error, not a 404. */
+export const MAX_ID = 2_147_483_647;
+
+/** A row id from a path or a form field, or null. */
+export function parseId(raw: unknown): number | null {
+	if (typeof raw !== 'string' || !/^\d{1,10}$/.test(raw.trim())) return null;
+	const id = Number(raw.trim());
+	return id >= 1 && id <= MAX_ID ? id : null;
+}
+
+/** A row id field: any other value (a word, 2147483648) is `message`, never a database error. */
+export const rowId = (message: string) =>
+	z.preprocess(
+		(value) => parseId(value) ?? undefined,
+		z.number({ error: message }).int(message).min(1, message).max(MAX_ID, message)
+	);

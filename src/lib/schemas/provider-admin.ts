@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PROVIDER_STATUSES } from '../domain/kinds';
 import { toStateCode } from '../domain/states';
 import { PAGE_SIZE, pageParam } from './paging';
-import { checkbox, cleanText, optionalText, requiredText } from './fields';
+import { checkbox, cleanText, optionalText, requiredText, rowId } from './fields';
 import { resolveReportSchema, type ReportDecision } from './report';
 
 /** Schemas of the moderators' provider pages: the search form, status changes, editorial notes. */
@@ -13,21 +13,9 @@ export const EDITORIAL_NOTE_TITLE_MAX = 120;
 export const EDITORIAL_NOTE_BODY_MAX = 2000;
 export const REASON_MAX = 500;
 
-/** Ids are PostgreSQL `integer`s: anything larger would be a database error, not a 404. */
-export const MAX_ID = 2_147_483_647;
+export { MAX_ID, parseId } from './fields';
 
-/** A row id from a path or a form field, or null. */
-export function parseId(raw: unknown): number | null {
-	if (typeof raw !== 'string' || !/^\d{1,10}$/.test(raw.trim())) return null;
-	const id = Number(raw.trim());
-	return id >= 1 && id <= MAX_ID ? id : null;
-}
-
-const id = (message: string) =>
-	z.preprocess(
-		(value) => parseId(value) ?? undefined,
-		z.number({ error: message }).int(message).min(1, message).max(MAX_ID, message)
-	);
+const id = rowId;
 
 export const DEMO_CHOICES = ['yes', 'no'] as const;
 

@@ -1,3 +1,4 @@
+import { rowId } from './fields';
 import { z } from 'zod';
 import { RATING_REPORT_REASON_CODES, REPORT_REASON_CODES } from '../domain/reports';
 import { fieldText } from '../forms/text';
@@ -52,7 +53,7 @@ export type ReportDecision =
 	| { status: 'dismissed'; resolution: string; listing?: 'verify' };
 
 export const resolveReportSchema = z.object({
-	reportId: z.coerce.number({ error: 'Missing report.' }).int().positive('Missing report.'),
+	reportId: rowId('Missing report.'),
 	resolution: z
 		.string()
 		.trim()

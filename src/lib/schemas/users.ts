@@ -1,3 +1,4 @@
+import { rowId } from './fields';
 import { z } from 'zod';
 
 /** The roles an admin can give; 'provider' accounts are not staff and are not managed here. */
@@ -9,10 +10,7 @@ export const PASSWORD_MIN = 12;
 /** argon2 hashes any length, but a cap keeps one request from costing seconds. */
 export const PASSWORD_MAX_LENGTH = 200;
 
-const userId = z.coerce
-	.number({ error: 'Missing account.' })
-	.int('Missing account.')
-	.positive('Missing account.');
+const userId = rowId('Missing account.');
 
 const role = z.enum(STAFF_ROLES, { error: 'Choose admin or moderator.' });
 

@@ -7,7 +7,8 @@ import { withoutControlCharacters } from '../forms/text';
  *   limit. Each is the sender's mistake, so each is a 4xx that says what was wrong, never the 500
  *   SvelteKit would give when the action trips over it;
  * - text is cleaned at this one point, for every form and every query string: control
- *   characters (NUL above all, which PostgreSQL cannot store) are removed.
+ *   characters (NUL above all, which PostgreSQL cannot store) are removed, and form fields named
+ *   after Object's own keys (`__proto__`) are dropped.
  */
 
 export interface Refusal {
@@ -88,13 +89,24 @@ export async function readableForm(
 	return { request: cleanedForm(request, form) };
 }
 
+/**
+ * Field names no form has and objects built from a form must not get: `__proto__` would make
+ * `Object.fromEntries(form)` an object devalue refuses to send back.
+ */
+const OBJECT_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 function cleanedForm(request: Request, form: FormData): Request {
 	const entries = [...form];
-	const clean = entries.map(([key, value]): [string, FormDataEntryValue] => [
-		withoutControlCharacters(key),
-		typeof value === 'string' ? withoutControlCharacters(value) : value
-	]);
-	if (clean.every(([key, value], i) => key === entries[i]?.[0] && value === entries[i]?.[1])) {
+	const clean = entries
+		.map(([key, value]): [string, FormDataEntryValue] => [
+			withoutControlCharacters(key),
+			typeof value === 'string' ? withoutControlCharacters(value) : value
+		])
+		.filter(([key]) => !OBJECT_KEYS.has(key));
+	if (
+		clean.length === entries.length &&
+		clean.every(([key, value], i) => key === entries[i]?.[0] && value === entries[i]?.[1])
+	) {
 		return request;
 	}
 	const text = clean.filter((entry): entry is [string, string] => typeof entry[1] === 'string');

@@ -60,8 +60,13 @@ export async function refusal(
 		const data = stringify({ [ORIGIN_PROBLEM]: `${message} ${hint}`, values, action });
 		return Response.json({ type: 'failure', status, data }, { status });
 	}
-	if (request.headers.get('accept')?.includes('application/json')) {
-		return Response.json({ error: { code: 'cross_origin', message, hint } }, { status });
+	const path = new URL(request.url).pathname;
+	if (path.startsWith('/api/') || request.headers.get('accept')?.includes('application/json')) {
+		// The API's one error shape; the hint for whoever runs the site goes in the message.
+		return Response.json(
+			{ error: { code: 'cross_origin', message: `${message} ${hint}` } },
+			{ status }
+		);
 	}
 	return plainPage(status, {
 		title: 'This form could not be sent',
