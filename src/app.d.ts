@@ -12,6 +12,8 @@ declare global {
 			dbKind: DatabaseKind;
 			/** The signed-in admin or moderator, resolved once per request in hooks.server.ts. */
 			user: SessionUser | null;
+			/** Set when the database was unreachable: the hook answers 503 with Retry-After. */
+			databaseUnavailable?: boolean;
 		}
 	}
 }

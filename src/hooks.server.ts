@@ -1,6 +1,12 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { SESSION_COOKIE, userForToken } from '$lib/server/auth';
 import { apiError } from '$lib/server/http';
+import {
+	RETRY_AFTER_SECONDS,
+	UNAVAILABLE_MESSAGE,
+	isDatabaseUnavailable,
+	unavailableCode
+} from '$lib/server/outage';
 import { refusal, refusedOrigin } from '$lib/server/same-origin';
 import * as startup from '$lib/server/startup';
 
@@ -24,9 +30,12 @@ export const handle: Handle = async ({ event, resolve }) => {
 		event.locals.db = handle.db;
 		event.locals.dbKind = handle.kind;
 	} catch (err) {
-		console.error('Database unavailable:', err instanceof Error ? err.message : err);
+		// The first line only: drizzle's message goes on with the query's parameters.
+		console.error('Database unavailable:', err instanceof Error ? err.message.split('\n')[0] : err);
 		if (isApi(event.url.pathname)) {
-			return apiError(503, 'database_unavailable', 'The directory database is not reachable.');
+			const answer = apiError(503, 'database_unavailable', UNAVAILABLE_MESSAGE);
+			answer.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+			return answer;
 		}
 		return new Response('The directory is temporarily unavailable. Please try again shortly.', {
 			status: 503,
@@ -46,7 +55,13 @@ export const handle: Handle = async ({ event, resolve }) => {
 			headers: { location: `/admin/sign-in?next=${next}` }
 		});
 	}
-	const response = await resolve(event);
+	let response = await resolve(event);
+	if (event.locals.databaseUnavailable) {
+		// Pages, the API and form answers alike: 503, and when to try again.
+		if (isApi(path)) response = apiError(503, 'database_unavailable', UNAVAILABLE_MESSAGE);
+		else response = new Response(response.body, { status: 503, headers: response.headers });
+		response.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+	}
 	// Keep searches (state, route, later ZIP codes) out of Referer headers sent to provider sites.
 	response.headers.set('referrer-policy', 'same-origin');
 	response.headers.set('x-content-type-options', 'nosniff');
@@ -56,6 +71,13 @@ export const handle: Handle = async ({ event, resolve }) => {
 
 /** Unexpected errors: log the path only (never the query string), show a calm generic message. */
 export const handleError: HandleServerError = ({ error, event, status }) => {
+	if (isDatabaseUnavailable(error)) {
+		event.locals.databaseUnavailable = true;
+		console.error(
+			`Database unavailable (${unavailableCode(error)}) on ${event.request.method} ${event.url.pathname}`
+		);
+		return { message: UNAVAILABLE_MESSAGE, code: 'database_unavailable' };
+	}
 	if (status !== 404) {
 		console.error(`Unexpected error on ${event.request.method} ${event.url.pathname}:`, error);
 	}
