@@ -61,7 +61,7 @@ if (pw) {
 	// in CI they must have run and passed.
 	const required = [
 		'a fast shutdown: calm 503 pages and API, the rating form kept as typed, recovery by itself',
-		'an immediate shutdown (as in a crash): the same calm answers, and recovery',
+		'an immediate shutdown (as in a crash): the same calm answers, forms kept, and recovery',
 		'connections cut under the app (its server processes killed): no 500, and recovery',
 		'the database down when the server starts: it starts, answers 503, and recovers'
 	];

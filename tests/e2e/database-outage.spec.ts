@@ -168,6 +168,46 @@ async function expectCalmOutage(app: App, paths: { profile: string; state: strin
 	});
 }
 
+/** A form post as a browser without JavaScript sends it; resolves the answer's status, headers, page. */
+async function postForm(app: App, path: string, fields: Record<string, string>) {
+	const res = await fetch(app.origin + path, {
+		method: 'POST',
+		headers: {
+			origin: app.origin,
+			accept: 'text/html',
+			'content-type': 'application/x-www-form-urlencoded'
+		},
+		body: new URLSearchParams(fields),
+		redirect: 'manual'
+	});
+	return { status: res.status, retryAfter: res.headers.get('retry-after'), html: await res.text() };
+}
+
+/** The other public form and the staff sign-in, without JavaScript, while the database is away. */
+async function expectFormsKept(app: App, provider: Provider) {
+	const note = 'The phone rings out; the clinic may have moved to a new number.';
+	const report = await postForm(app, `/providers/${provider.slug}/report`, {
+		reason: 'wrong_phone',
+		note
+	});
+	expect(report.status).toBe(503);
+	expect(report.retryAfter).toBe(String(RETRY_AFTER_SECONDS));
+	expect(report.html).toContain(UNAVAILABLE_FORM_MESSAGE);
+	expect(report.html).toContain(`>${note}</textarea>`);
+	expect(report.html).toMatch(/<input[^>]*value="wrong_phone"[^>]*checked/);
+
+	const password = 'a password that must never come back';
+	const signIn = await postForm(app, '/admin/sign-in', {
+		email: 'moderator@example.org',
+		password
+	});
+	expect(signIn.status).toBe(503);
+	expect(signIn.retryAfter).toBe(String(RETRY_AFTER_SECONDS));
+	expect(signIn.html).toContain(UNAVAILABLE_FORM_MESSAGE);
+	expect(signIn.html).toContain('value="moderator@example.org"');
+	expect(signIn.html).not.toContain(password);
+}
+
 interface Provider {
 	slug: string;
 	name: string;
@@ -317,11 +357,12 @@ test.describe('the database goes away', () => {
 		test.info().annotations.push({ type: 'recovery (ms)', description: JSON.stringify(recovered) });
 	});
 
-	test('an immediate shutdown (as in a crash): the same calm answers, and recovery', async () => {
+	test('an immediate shutdown (as in a crash): the same calm answers, forms kept, and recovery', async () => {
 		// Connections in the pool first, so the crash cuts open ones.
 		expect(await status(app.origin + paths.state)).toBe(200);
 		cluster.stop('immediate');
 		await expectCalmOutage(app, paths);
+		await expectFormsKept(app, provider);
 		cluster.start();
 		recovered.immediate = await msUntilOk(app.origin + paths.state, app);
 		expect(recovered.immediate).toBeLessThan(RECOVERY_BUDGET_MS);
