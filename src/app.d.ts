@@ -14,8 +14,8 @@ declare global {
 			user: SessionUser | null;
 			/** Made per request (or a proxy's, kept); sent back as `x-request-id` and logged. */
 			requestId: string;
-			/** Set by handleError when the database was out of reach: the answer becomes a 503. */
-			failure: 'database_unavailable' | null;
+			/** Set when the database was unreachable (handleError, the form wrapper): the hook answers 503 with Retry-After. */
+			databaseUnavailable?: boolean;
 		}
 	}
 }

@@ -142,11 +142,11 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
 	const requestId = requestIdOf(event.request);
 	event.locals.requestId = requestId;
-	event.locals.failure = null;
 	const api = isApi(event.url.pathname);
 
 	let response = await answer(event, resolve);
-	if (event.locals.failure === 'database_unavailable' && response.status >= 500) {
+	if (event.locals.databaseUnavailable) {
+		// Pages, the API and form answers alike (src/lib/server/forms.ts): 503, and when to retry.
 		response = api ? unavailable(event) : copied(response, 503);
 		response.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
 	} else if (api && response.status >= 400) {
@@ -184,7 +184,7 @@ export const handle: Handle = async ({ event, resolve }) => {
  */
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	if (isDatabaseUnavailable(error)) {
-		event.locals.failure = 'database_unavailable';
+		event.locals.databaseUnavailable = true;
 		log.warn(
 			{ reqId: event.locals.requestId, route: event.route.id, err: describeError(error) },
 			'database unavailable'

@@ -137,6 +137,17 @@ function exportedDeclarations(file: string) {
 	return found;
 }
 
+function topLevelConstant(file: string, name: string): ts.Expression | undefined {
+	const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
+	for (const statement of source.statements) {
+		if (!ts.isVariableStatement(statement)) continue;
+		for (const d of statement.declarationList.declarations) {
+			if (ts.isIdentifier(d.name) && d.name.text === name) return d.initializer;
+		}
+	}
+	return undefined;
+}
+
 function unwrap(node: ts.Expression): ts.Expression {
 	while (
 		ts.isSatisfiesExpression(node) ||
@@ -153,7 +164,22 @@ function actionNames(file: string): string[] {
 	const exports = exportedDeclarations(file);
 	if (!exports.has('actions')) return [];
 	const value = exports.get('actions');
-	const object = value && unwrap(value);
+	let object = value && unwrap(value);
+	// keepTypedOnOutage(actions, keep) (src/lib/server/forms.ts): the actions are its first argument,
+	// written in place or a constant of the same file.
+	if (
+		object &&
+		ts.isCallExpression(object) &&
+		ts.isIdentifier(object.expression) &&
+		object.expression.text === 'keepTypedOnOutage' &&
+		object.arguments[0]
+	) {
+		object = unwrap(object.arguments[0]);
+		if (ts.isIdentifier(object)) {
+			const constant = topLevelConstant(file, object.text);
+			object = constant && unwrap(constant);
+		}
+	}
 	if (!object || !ts.isObjectLiteralExpression(object)) {
 		throw new Error(`${file}: \`actions\` is not an object literal; list its actions by hand.`);
 	}

@@ -38,7 +38,7 @@ describeEachDatabase('status changes race', (ctx) => {
 		const body = new FormData();
 		body.set('reason', reason);
 		const path = `/admin/providers/${id}?/${action}`;
-		return actions[action]!({
+		return actions[action]({
 			locals: { db: ctx.db, dbKind: ctx.kind, user },
 			params: { id: String(id) },
 			url: new URL(`http://localhost${path}`),

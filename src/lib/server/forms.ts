@@ -1,4 +1,6 @@
-import { fail } from '@sveltejs/kit';
+import { fail, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
+import { formValues, type FormValues } from '../form-values';
+import { UNAVAILABLE_FORM_MESSAGE, unavailableCode } from './outage';
 
 /**
  * A form action's answer when the whole form is refused (rate limit, not found, no client
@@ -18,4 +20,66 @@ export function rateLimited<T extends Record<string, unknown>>(
 	kept: T
 ) {
 	return formError(429, refusal.message, kept);
+}
+
+/**
+ * A page's actions, answering a database outage met during any of them with 503 and the form as
+ * typed: `keep` turns the posted fields into what the action returns with its own failures (say
+ * `{ values }`), so the page shows them again as usual, with UNAVAILABLE_FORM_MESSAGE as the
+ * form's error. Every other error, redirect and answer passes through unchanged.
+ */
+export function keepTypedOnOutage<
+	A extends Record<string, (event: never) => unknown>,
+	K extends Record<string, unknown>
+>(
+	actions: A,
+	keep: (form: FormData, action: string) => K
+): {
+	[N in keyof A]: (
+		...event: Parameters<A[N]>
+	) => Promise<Awaited<ReturnType<A[N]>> | ActionFailure<K & { errors: Record<string, string> }>>;
+} {
+	const wrapped = Object.entries(actions).map(([name, action]) => [
+		name,
+		async (event: RequestEvent) => {
+			// The action reads the body; the copy is read only if it has to be shown again.
+			const copy = event.request.clone();
+			try {
+				return await (action as (event: RequestEvent) => unknown)(event);
+			} catch (err) {
+				const code = unavailableCode(err);
+				if (code === null) throw err;
+				event.locals.databaseUnavailable = true;
+				console.error(`Database unavailable (${code}) on POST ${event.url.pathname}`);
+				const form = await copy.formData().catch(() => new FormData());
+				return formError(503, UNAVAILABLE_FORM_MESSAGE, keep(form, name));
+			}
+		}
+	]);
+	return Object.fromEntries(wrapped) as ReturnType<typeof keepTypedOnOutage<A, K>>;
+}
+
+/** Every text field as typed, passwords left out: what most staff forms show again. */
+export function typedFields(form: FormData): FormValues {
+	const values = formValues(form);
+	for (const key of Object.keys(values)) if (/password/i.test(key)) delete values[key];
+	return values;
+}
+
+/**
+ * A form page's data. When the page answers its own form post (JavaScript off) and the database
+ * is unreachable, `fallback` — what can be shown without it — lets the form, what was typed and
+ * the action's message render instead of an error page that would lose them.
+ */
+export async function formPageData<T, F>(
+	request: Request,
+	load: () => Promise<T>,
+	fallback: () => F
+): Promise<T | F> {
+	try {
+		return await load();
+	} catch (err) {
+		if (request.method !== 'POST' || unavailableCode(err) === null) throw err;
+		return fallback();
+	}
 }

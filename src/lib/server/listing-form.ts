@@ -8,6 +8,9 @@ import * as requests from './requests';
 type Flat = Record<string, string | string[]>;
 export type RequestFormFailure = ActionFailure<{ values: Flat; errors: Record<string, string> }>;
 
+/** What the listing request form shows again after a failure: every field as typed. */
+export const keepListingForm = (form: FormData) => ({ values: listingFormValues(form).flat });
+
 /**
  * The action behind /list-your-practice and /providers/<slug>/update: validate with the shared
  * schema, keep everything typed on failure, answer a replay with the first request, and send

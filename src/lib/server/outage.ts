@@ -43,19 +43,27 @@ export class DatabaseUnavailableError extends Error {
 const unavailableState = (code: string) =>
 	/^08[0-9A-Z]{3}$/.test(code) || ['57P01', '57P02', '57P03', '53300'].includes(code);
 
-/** True when `err`, or an error it wraps (drizzle wraps the driver's in `cause`), is an outage. */
-export function isDatabaseUnavailable(err: unknown): boolean {
+/**
+ * The code that marks `err`, or an error it wraps (drizzle wraps the driver's in `cause`), as an
+ * outage — e.g. `ECONNREFUSED`, `57P01` — or null. Safe to log: it never carries query parameters.
+ */
+export function unavailableCode(err: unknown): string | null {
 	for (let current = err, depth = 0; current && depth < 5; depth++) {
-		if (typeof current !== 'object') return false;
+		if (typeof current !== 'object') return null;
 		const code = (current as { code?: unknown }).code;
 		if (typeof code === 'string') {
 			if (NETWORK_CODES.has(code) || DRIVER_CODES.has(code) || unavailableState(code)) {
-				return true;
+				return code;
 			}
 		}
 		current = (current as { cause?: unknown }).cause;
 	}
-	return false;
+	return null;
+}
+
+/** True when `err`, or an error it wraps, is an outage. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+	return unavailableCode(err) !== null;
 }
 
 /** What a person is told on a page that could not be read. */

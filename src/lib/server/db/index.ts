@@ -51,7 +51,13 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 }
 
 function openPostgres(url: string, migrationsFolder: string) {
-	const client = postgres(url, { max: 10, onnotice: () => {} });
+	const client = postgres(url, {
+		max: 10,
+		onnotice: () => {},
+		// postgres.js waits longer after each failed connection (up to 20 s, never reset until one
+		// succeeds): after an outage every request would hang that long. At most 1 s instead.
+		backoff: (retries: number) => Math.min(2 ** retries / 100, 1)
+	});
 	const db = drizzlePostgres(client, { schema });
 	return {
 		db: db as unknown as Database,

@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import * as auth from '$lib/server/auth';
-import { formError } from '$lib/server/forms';
+import { formError, keepTypedOnOutage } from '$lib/server/forms';
 import { ADDRESS_UNAVAILABLE, clientAddressOf } from '$lib/server/http';
 import { fieldText } from '$lib/forms/text';
 import { fieldErrors } from '$lib/schemas/errors';
@@ -12,7 +12,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
 	return { next: safeNext(url.searchParams.get('next')) };
 };
 
-export const actions: Actions = {
+const signIn = {
 	default: async ({ request, locals, cookies, url, getClientAddress }) => {
 		const form = await request.formData();
 		const email = fieldText(form.get('email'));
@@ -33,4 +33,8 @@ export const actions: Actions = {
 		});
 		redirect(303, safeNext(fieldText(form.get('next') ?? url.searchParams.get('next'))));
 	}
-};
+} satisfies Actions;
+
+export const actions = keepTypedOnOutage(signIn, (form) => ({
+	email: fieldText(form.get('email'))
+}));

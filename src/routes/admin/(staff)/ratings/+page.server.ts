@@ -5,6 +5,8 @@ import * as ratings from '$lib/server/ratings';
 import { moderationSchema } from '$lib/schemas/admin';
 import { fieldErrors } from '$lib/schemas/errors';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { keepTypedOnOutage } from '$lib/server/forms';
+import { parseId } from '$lib/schemas/provider-admin';
 
 export const load: PageServerLoad = async (event) => {
 	requireRole(event);
@@ -32,4 +34,8 @@ function decide(status: 'published' | 'hidden') {
 	};
 }
 
-export const actions = { publish: decide('published'), hide: decide('hidden') } satisfies Actions;
+const decisions = { publish: decide('published'), hide: decide('hidden') } satisfies Actions;
+
+export const actions = keepTypedOnOutage(decisions, (form) => ({
+	ratingId: parseId(form.get('ratingId'))
+}));

@@ -5,6 +5,7 @@ import { fieldText } from '$lib/forms/text';
 import { fieldErrors } from '$lib/schemas/errors';
 import { closeReportSchema, parseId } from '$lib/schemas/provider-admin';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { keepTypedOnOutage } from '$lib/server/forms';
 
 export const load: PageServerLoad = async (event) => {
 	requireRole(event);
@@ -37,7 +38,16 @@ function close(status: 'resolved' | 'dismissed') {
 	};
 }
 
-export const actions = {
+const closing = {
 	resolve: close('resolved'),
 	dismiss: close('dismissed')
 } satisfies Actions;
+
+export const actions = keepTypedOnOutage(closing, (form) => ({
+	reportId: parseId(form.get('reportId')),
+	values: {
+		resolution: fieldText(form.get('resolution')),
+		markVerified: form.get('markVerified') === 'on' ? 'on' : undefined,
+		suspend: form.get('suspend') === 'on' ? 'on' : undefined
+	}
+}));

@@ -10,6 +10,7 @@ import {
 	userIdSchema
 } from '$lib/schemas/users';
 import type { Actions, PageServerLoad } from './$types';
+import { keepTypedOnOutage } from '$lib/server/forms';
 
 const ADMIN = ['admin'] as const;
 
@@ -31,7 +32,7 @@ const idOf = (form: Record<string, unknown>) => {
 const refused = (action: string, userId: number | null, result: users.UserRefusal) =>
 	fail(result.status, { action, userId, errors: { [result.field]: result.message } });
 
-export const actions: Actions = {
+const accounts = {
 	create: async (event) => {
 		const actor = requireRole(event, ADMIN);
 		const form = await formOf(event);
@@ -129,4 +130,10 @@ export const actions: Actions = {
 			done: `New password set for ${result.user.email}; their sessions were ended. Share the password securely.`
 		};
 	}
-};
+} satisfies Actions;
+
+export const actions = keepTypedOnOutage(accounts, (form, action) => ({
+	action: action === 'disable' || action === 'enable' ? 'status' : action,
+	userId: idOf(Object.fromEntries(form)),
+	values: { email: fieldText(form.get('email')), role: fieldText(form.get('role')) }
+}));

@@ -5,13 +5,27 @@ import * as providers from '$lib/server/providers';
 import * as ratings from '$lib/server/ratings';
 import { deviceForRatePage, deviceToken } from '$lib/server/device';
 import { redirectToCurrentSlug } from '$lib/server/slug-redirect';
-import { formError, rateLimited } from '$lib/server/forms';
+import { formError, formPageData, keepTypedOnOutage, rateLimited } from '$lib/server/forms';
 import { ADDRESS_UNAVAILABLE, clientAddressOf } from '$lib/server/http';
+import { ROUTE_CODES } from '$lib/domain/routes';
 import { fieldErrors } from '$lib/schemas/errors';
 import { ratingFormValues, ratingSchema } from '$lib/schemas/rating';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({
+export const load: PageServerLoad = (event) =>
+	formPageData(
+		event.request,
+		() => rateData(event),
+		// The form as sent, without the database: the provider's own treatments are unknown.
+		() => ({
+			provider: { slug: event.params.slug, name: 'this provider', routes: [...ROUTE_CODES] },
+			token: randomUUID(),
+			alreadyRated: null,
+			repeatDays: ratings.defaultLimits().repeatDays
+		})
+	);
+
+async function rateData({
 	params,
 	locals,
 	cookies,
@@ -19,7 +33,7 @@ export const load: PageServerLoad = async ({
 	request,
 	isDataRequest,
 	getClientAddress
-}) => {
+}: Parameters<PageServerLoad>[0]) {
 	const provider = await providers.getBySlug(locals.db, params.slug);
 	if (!provider) {
 		await redirectToCurrentSlug(locals.db, url, params.slug);
@@ -41,9 +55,9 @@ export const load: PageServerLoad = async ({
 		alreadyRated: wait && { again: wait.again, by: wait.by },
 		repeatDays: ratings.defaultLimits().repeatDays
 	};
-};
+}
 
-export const actions: Actions = {
+const rate = {
 	default: async ({ request, params, locals, cookies, getClientAddress }) => {
 		const form = await request.formData();
 		const values = ratingFormValues(form);
@@ -67,4 +81,6 @@ export const actions: Actions = {
 		}
 		redirect(303, `/providers/${params.slug}?rated=${result.status}#feedback`);
 	}
-};
+} satisfies Actions;
+
+export const actions = keepTypedOnOutage(rate, (form) => ({ values: ratingFormValues(form) }));

@@ -1,6 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { caughtByHoneypot, HONEYPOT } from '$lib/forms/honeypot';
-import { formError, rateLimited } from '$lib/server/forms';
+import { formError, formPageData, keepTypedOnOutage, rateLimited } from '$lib/server/forms';
 import * as providers from '$lib/server/providers';
 import * as reports from '$lib/server/reports';
 import { redirectToCurrentSlug } from '$lib/server/slug-redirect';
@@ -9,16 +9,21 @@ import { fieldErrors } from '$lib/schemas/errors';
 import { reportSchema, reportFormValues } from '$lib/schemas/report';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ params, locals, url }) => {
-	const provider = await providers.getBySlug(locals.db, params.slug);
-	if (!provider) {
-		await redirectToCurrentSlug(locals.db, url, params.slug);
-		error(404, { message: 'We could not find that provider.', code: 'not_found' });
-	}
-	return { provider: { slug: provider.slug, name: provider.name } };
-};
+export const load: PageServerLoad = ({ params, locals, url, request }) =>
+	formPageData(
+		request,
+		async () => {
+			const provider = await providers.getBySlug(locals.db, params.slug);
+			if (!provider) {
+				await redirectToCurrentSlug(locals.db, url, params.slug);
+				error(404, { message: 'We could not find that provider.', code: 'not_found' });
+			}
+			return { provider: { slug: provider.slug, name: provider.name } };
+		},
+		() => ({ provider: { slug: params.slug, name: 'this provider' } })
+	);
 
-export const actions: Actions = {
+const report = {
 	default: async ({ request, params, locals, getClientAddress }) => {
 		const form = await request.formData();
 		const values = reportFormValues(form);
@@ -36,4 +41,6 @@ export const actions: Actions = {
 		}
 		redirect(303, `/providers/${params.slug}?reported=1`);
 	}
-};
+} satisfies Actions;
+
+export const actions = keepTypedOnOutage(report, (form) => ({ values: reportFormValues(form) }));

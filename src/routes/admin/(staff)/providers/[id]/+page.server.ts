@@ -16,6 +16,7 @@ import {
 	verifySchema
 } from '$lib/schemas/provider-admin';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { keepTypedOnOutage, typedFields } from '$lib/server/forms';
 
 function notFound(): never {
 	error(404, { message: 'There is no such provider.', code: 'not_found' });
@@ -84,7 +85,7 @@ function startedFrom(record: providers.ProviderRecord) {
 	};
 }
 
-export const actions: Actions = {
+const edits = {
 	save: async (event) => {
 		const user = requireRole(event);
 		const id = providerId(event.params.id);
@@ -213,7 +214,7 @@ export const actions: Actions = {
 			done: 'The note is retired: it no longer shows on the public profile.'
 		};
 	}
-};
+} satisfies Actions;
 
 /**
  * Suspend or publish: the server decides under the provider's row lock whether the status still
@@ -244,3 +245,9 @@ async function statusChange(
 	}
 	return { action, done: messages.done };
 }
+
+export const actions = keepTypedOnOutage(edits, (form, action) => ({
+	action,
+	annotationId: parseId(form.get('annotationId')),
+	values: typedFields(form)
+}));

@@ -6,6 +6,7 @@ import { fieldErrors } from '$lib/schemas/errors';
 import { parseId } from '$lib/schemas/provider-admin';
 import { approveSchema, choicesOf, rejectSchema } from '$lib/schemas/requests';
 import type { Actions, PageServerLoad } from './$types';
+import { keepTypedOnOutage } from '$lib/server/forms';
 
 function requestId(raw: string): number {
 	const id = parseId(raw);
@@ -88,7 +89,7 @@ const choiceKeys = (errors: Record<string, string>) =>
 		Object.entries(errors).map(([key, message]) => [key.replace(/^choices\./, 'choice.'), message])
 	);
 
-export const actions: Actions = {
+const decisions = {
 	approve: async (event) => {
 		const user = requireRole(event);
 		const id = requestId(event.params.id);
@@ -137,4 +138,9 @@ export const actions: Actions = {
 		}
 		redirect(303, `/admin/requests?decided=${id}`);
 	}
-};
+} satisfies Actions;
+
+export const actions = keepTypedOnOutage(decisions, (form, action) => ({
+	action,
+	values: Object.fromEntries(form) as Record<string, string>
+}));

@@ -1,6 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { caughtByHoneypot, HONEYPOT } from '$lib/forms/honeypot';
-import { formError, rateLimited } from '$lib/server/forms';
+import { formError, formPageData, keepTypedOnOutage, rateLimited } from '$lib/server/forms';
 import { ADDRESS_UNAVAILABLE, clientAddressOf } from '$lib/server/http';
 import * as reports from '$lib/server/reports';
 import { redirectToCurrentSlug } from '$lib/server/slug-redirect';
@@ -16,21 +16,27 @@ function notFound(): never {
 	});
 }
 
-export const load: PageServerLoad = async ({ params, locals, url }) => {
-	const ratingId = parseId(params.id);
-	const found =
-		ratingId === null ? null : await reports.publishedRating(locals.db, params.slug, ratingId);
-	if (!found) {
-		if (ratingId !== null) await redirectToCurrentSlug(locals.db, url, params.slug);
-		notFound();
-	}
-	return {
-		provider: { slug: params.slug, name: found.providerName },
-		rating: { overall: found.overall, comment: found.comment }
-	};
-};
+export const load: PageServerLoad = ({ params, locals, url, request }) =>
+	formPageData(
+		request,
+		async () => {
+			const ratingId = parseId(params.id);
+			const found =
+				ratingId === null ? null : await reports.publishedRating(locals.db, params.slug, ratingId);
+			if (!found) {
+				if (ratingId !== null) await redirectToCurrentSlug(locals.db, url, params.slug);
+				notFound();
+			}
+			return {
+				provider: { slug: params.slug, name: found.providerName },
+				rating: { overall: found.overall, comment: found.comment }
+			};
+		},
+		// The rating itself cannot be shown without the database; the form can.
+		() => ({ provider: { slug: params.slug, name: 'this provider' }, rating: null })
+	);
 
-export const actions: Actions = {
+const reportRating = {
 	default: async ({ request, params, locals, getClientAddress }) => {
 		const ratingId = parseId(params.id);
 		if (ratingId === null) notFound();
@@ -51,4 +57,8 @@ export const actions: Actions = {
 		}
 		redirect(303, thanks);
 	}
-};
+} satisfies Actions;
+
+export const actions = keepTypedOnOutage(reportRating, (form) => ({
+	values: reportFormValues(form)
+}));
