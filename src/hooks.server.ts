@@ -23,6 +23,9 @@ import * as startup from '$lib/server/startup';
 
 const isApi = (pathname: string) => pathname.startsWith('/api/') || pathname === '/healthz';
 
+/** Routes answered by +server.ts files, not pages: a POST there is no form (405 from SvelteKit). */
+const isEndpoint = (pathname: string) => isApi(pathname) || pathname.startsWith('/admin/export/');
+
 /** Start-up and shutdown live in $lib/server/startup; adapter-node emits `sveltekit:shutdown`. */
 export const init: ServerInit = async () => {
 	process.once('sveltekit:shutdown', () => {
@@ -75,7 +78,7 @@ async function answer(event: RequestEvent, resolve: Parameters<Handle>[0]['resol
 	if (from !== null) return await refusal(event.request, from, event.url.origin);
 	const path = event.url.pathname;
 	cleanSearch(event.url);
-	if (event.request.method === 'POST' && !isApi(path)) {
+	if (event.request.method === 'POST' && !isEndpoint(path)) {
 		const form = await readableForm(event.request, event.url);
 		if ('refusal' in form) return refused(event, form.refusal);
 		event.request = form.request;
