@@ -55,6 +55,8 @@ let inFlight = 0;
 let stopping = false;
 /** Set once the listener has closed: from then on, connections are closed as they fall idle. */
 let closingIdle = false;
+/** Set when SHUTDOWN_TIMEOUT has run out and every connection has been cut. */
+let cutting = false;
 
 /**
  * Runs `then` once the event loop has gone round `turns` times. Each turn accepts the connections
@@ -123,8 +125,6 @@ function whenBacklogEmpty(then) {
 	};
 	setImmediate(turn);
 }
-
-let cutting = false;
 
 /** @param {NodeJS.Signals} signal */
 function stop(signal) {

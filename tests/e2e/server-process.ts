@@ -86,7 +86,7 @@ export async function listening(server: Server): Promise<void> {
 					return 'not yet';
 				}
 			},
-			{ timeout: 60_000, intervals: [250] }
+			{ timeout: 120_000, intervals: [250] }
 		)
 		.toBe(200);
 }
