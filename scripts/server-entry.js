@@ -9,6 +9,7 @@
 // on every request. It also drains in-flight requests on SIGTERM/SIGINT before the app closes
 // its database, and exits.
 import http from 'node:http';
+import net from 'node:net';
 import process from 'node:process';
 
 const env = process.env;
@@ -56,6 +57,21 @@ const shutdownApp = (reason) =>
 
 let inFlight = 0;
 let stopping = false;
+/** Set once the listener has closed: from then on, connections are closed as they fall idle. */
+let closingIdle = false;
+/** Set when SHUTDOWN_TIMEOUT has run out and every connection has been cut. */
+let cutting = false;
+
+/**
+ * Runs `then` once the event loop has gone round `turns` times. Each turn accepts the connections
+ * waiting in the listen backlog and reads the bytes that have arrived on open connections.
+ * @param {number} turns
+ * @param {() => void} then
+ */
+function afterTurns(turns, then) {
+	if (turns === 0) then();
+	else setImmediate(() => afterTurns(turns - 1, then));
+}
 
 /**
  * Whether a request reached the site over HTTPS: ORIGIN says so, or the proxy's PROTOCOL_HEADER
@@ -83,7 +99,8 @@ const server = http.createServer((req, res) => {
 	inFlight++;
 	res.on('close', () => {
 		inFlight--;
-		if (stopping) server.closeIdleConnections();
+		// Its connection may be idle now; whatever the client sent on it meanwhile is read first.
+		if (closingIdle) afterTurns(2, () => server.closeIdleConnections());
 	});
 	if (stopping) res.setHeader('connection', 'close');
 	void handler(req, res, () => {
@@ -139,6 +156,28 @@ server.listen(port, host, () => {
 	console.log(`Listening on ${scheme}://${shown}:${port}`);
 });
 
+/** Connections accepted so far. */
+let accepted = 0;
+server.on('connection', () => accepted++);
+
+/**
+ * Calls `then` once a turn of the event loop has accepted no connection, twice running. The
+ * kernel completes connections while this process is busy and keeps them in the listen backlog,
+ * where closing the listener would reset them; the event loop takes them in about one per turn.
+ * @param {() => void} then
+ */
+function whenBacklogEmpty(then) {
+	let seen = accepted;
+	let quiet = 0;
+	const turn = () => {
+		quiet = accepted === seen ? quiet + 1 : 0;
+		seen = accepted;
+		if (quiet < 2 && !cutting) setImmediate(turn);
+		else then();
+	};
+	setImmediate(turn);
+}
+
 /** @param {NodeJS.Signals} signal */
 function stop(signal) {
 	if (stopping) return;
@@ -146,13 +185,10 @@ function stop(signal) {
 	console.log(
 		`${signal}: finishing ${inFlight} request${inFlight === 1 ? '' : 's'}, then stopping.`
 	);
-	server.close(() => {
-		clearTimeout(cut);
-		// With its database closed and nothing else open, the process ends by itself.
-		shutdownApp(signal);
-	});
-	server.closeIdleConnections();
-	const cut = setTimeout(() => server.closeAllConnections(), drainSeconds * 1000);
+	const cut = setTimeout(() => {
+		cutting = true;
+		server.closeAllConnections();
+	}, drainSeconds * 1000);
 	// A last resort, should something still hold the process open long after the drain.
 	setTimeout(
 		() => {
@@ -161,6 +197,21 @@ function stop(signal) {
 		},
 		(drainSeconds + 15) * 1000
 	).unref();
+	whenBacklogEmpty(() => {
+		// net.Server's close, not http.Server's: that one would also close "idle" connections at
+		// once, among them those just accepted whose request has not been read yet.
+		net.Server.prototype.close.call(server, () => {
+			clearTimeout(cut);
+			// With its database closed and nothing else open, the process ends by itself.
+			shutdownApp(signal);
+		});
+		// Requests that have arrived on open connections are read within two turns; the
+		// connections still idle after that are closed.
+		afterTurns(2, () => {
+			closingIdle = true;
+			server.closeIdleConnections();
+		});
+	});
 }
 
 process.once('SIGTERM', stop);

@@ -8,13 +8,15 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { pathToFileURL } from 'node:url';
 
-/** What `vite build` reads: sources, static files, configuration and the installed versions. */
+/** What the build is made of: sources, static files, configuration and the installed versions. */
 const INPUTS = [
 	'src',
 	'static',
 	'package.json',
 	'package-lock.json',
 	'svelte.config.js',
+	// Copied over adapter-node's build/index.js by svelte.config.js.
+	'scripts/server-entry.js',
 	'vite.config.ts',
 	'tsconfig.json'
 ];

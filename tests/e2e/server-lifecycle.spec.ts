@@ -1,9 +1,16 @@
 import { test, expect } from '@playwright/test';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { resolve } from 'node:path';
-import postgres from 'postgres';
+import {
+	checkout,
+	listening,
+	portsFrom,
+	postgresServer,
+	serve,
+	withDatabase,
+	type Server
+} from './server-process';
 
 /**
  * The server process as an operator meets it: `npm start` (in a checkout of its own, so a new
@@ -12,70 +19,10 @@ import postgres from 'postgres';
  * PGlite and on PostgreSQL.
  */
 
-const RESULTS = process.env.E2E_RESULTS ?? 'test-results';
-let nextPort = 4400 + (Number(process.env.E2E_PORT ?? 4173) % 100) * 10;
+const nextPort = portsFrom(1, 6);
 
-interface Server {
-	process: ChildProcess;
-	port: number;
-	dir: string;
-	output: () => string;
-	exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
-}
-
-/** Every server a test started; whatever a failed test left running is killed after it. */
-const started: Server[] = [];
-test.afterEach(() => {
-	for (const server of started.splice(0)) {
-		if (server.process.exitCode === null && server.process.signalCode === null) {
-			process.kill(-server.process.pid!, 'SIGKILL');
-		}
-	}
-});
-
-function checkout(name: string): string {
-	const dir = resolve(RESULTS, 'lifecycle', name);
-	const made = spawnSync('bash', ['tests/e2e/checkout.sh', dir], { encoding: 'utf8' });
-	expect(made.status, made.stderr).toBe(0);
-	return dir;
-}
-
-/** `npm start` in `dir` with a clean environment plus `env`. */
-function npmStart(dir: string, env: Record<string, string> = {}): Server {
-	const port = nextPort++;
-	let output = '';
-	const child = spawn('npm', ['start'], {
-		cwd: dir,
-		// Its own process group, so a test can kill npm and the server it runs at once.
-		detached: true,
-		env: { PATH: process.env.PATH!, HOME: process.env.HOME!, PORT: String(port), ...env }
-	});
-	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-	child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-	const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>(
-		(done) => child.on('exit', (code, signal) => done({ code, signal, at: Date.now() }))
-	);
-	const server = { process: child, port, dir, output: () => output, exit };
-	started.push(server);
-	return server;
-}
-
-async function listening(server: Server): Promise<void> {
-	await expect
-		.poll(
-			async () => {
-				if (server.process.exitCode !== null) return `exited: ${server.output()}`;
-				try {
-					const res = await fetch(`http://127.0.0.1:${server.port}/healthz`);
-					return res.status;
-				} catch {
-					return 'not yet';
-				}
-			},
-			{ timeout: 60_000, intervals: [250] }
-		)
-		.toBe(200);
-}
+const npmStart = (dir: string, env: Record<string, string> = {}) =>
+	serve('npm start', dir, nextPort(), env);
 
 /** Sends the head of a POST and half its body, then lets the caller finish it. */
 function slowPost(port: number, path: string, body: string) {
@@ -114,6 +61,82 @@ async function stopsCleanly(server: Server) {
 	expect(at - sent, 'seconds from SIGTERM to exit').toBeLessThan(5_000);
 	// A new connection is refused once it has stopped.
 	await expect(fetch(`http://127.0.0.1:${server.port}/healthz`)).rejects.toThrow();
+}
+
+function parses(json: string): boolean {
+	try {
+		JSON.parse(json);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** A GET written whole; `answer` is its status and whether the body arrived whole. */
+function get(port: number, path: string, agent: http.Agent | false) {
+	const req = http.get({ host: '127.0.0.1', port, path, agent });
+	const sent = new Promise<void>((done, fail) => {
+		req.on('error', fail);
+		// Written to a connection the server's kernel has accepted.
+		req.on('finish', () => done());
+	});
+	const answer = new Promise<string>((done) => {
+		req.on('response', (res) => {
+			let body = '';
+			res.setEncoding('utf8');
+			res.on('data', (chunk: string) => (body += chunk));
+			res.on('end', () => {
+				const whole = res.headers['content-type']?.startsWith('application/json')
+					? parses(body)
+					: body.trimEnd().endsWith('</html>');
+				done(`${res.statusCode} ${whole ? 'whole' : 'cut short'}`);
+			});
+			res.on('error', (err: NodeJS.ErrnoException) => done(err.code ?? err.message));
+		});
+		req.on('error', (err: NodeJS.ErrnoException) => done(err.code ?? err.message));
+	});
+	return { sent, answer };
+}
+
+/** Generous: 60 page renders on a busy 2-core CI machine take a few seconds. */
+const DRAIN_SECONDS = 30;
+
+const tally = (outcomes: string[]) =>
+	outcomes.reduce<Record<string, number>>((t, o) => ({ ...t, [o]: (t[o] ?? 0) + 1 }), {});
+
+/**
+ * 60 requests already sent when SIGTERM arrives, while the server is too busy to have read them
+ * (SIGSTOP holds it still, as a long render or a GC pause would): 30 on new connections, still in
+ * the listen backlog, and 30 on keep-alive connections that had answered one request before.
+ * Every one must get its whole answer, and the process must exit 0 by itself within the drain.
+ */
+async function drainsSixtyRequests(server: Server) {
+	const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 30 });
+	try {
+		const warm = Array.from({ length: 30 }, () => get(server.port, '/healthz', keepAlive).answer);
+		expect(tally(await Promise.all(warm))).toEqual({ '200 whole': 30 });
+
+		const pid = server.process.pid!;
+		process.kill(pid, 'SIGSTOP');
+		const requests = [
+			...Array.from({ length: 30 }, () => get(server.port, '/', false)),
+			...Array.from({ length: 30 }, () => get(server.port, '/api/providers', keepAlive))
+		];
+		await Promise.all(requests.map((r) => r.sent));
+		process.kill(pid, 'SIGTERM');
+		const sent = Date.now();
+		process.kill(pid, 'SIGCONT');
+
+		const outcomes = await Promise.all(requests.map((r) => r.answer));
+		expect(tally(outcomes), server.output()).toEqual({ '200 whole': 60 });
+		const { code, signal, at } = await server.exit;
+		expect({ code, signal }, server.output()).toEqual({ code: 0, signal: null });
+		// Before SHUTDOWN_TIMEOUT would have cut the connections: it stopped by itself.
+		expect(at - sent, 'ms from SIGTERM to exit').toBeLessThan(DRAIN_SECONDS * 1000);
+		expect(server.output()).not.toContain('Still running');
+	} finally {
+		keepAlive.destroy();
+	}
 }
 
 test.describe('the server process', () => {
@@ -190,25 +213,37 @@ test.describe('the server process', () => {
 	});
 
 	test('SIGTERM stops the server on PostgreSQL too', async () => {
-		const adminUrl = process.env.TEST_DATABASE_URL?.trim();
-		test.skip(!adminUrl && !process.env.REQUIRE_POSTGRES, 'TEST_DATABASE_URL is not set');
-		expect(adminUrl, 'REQUIRE_POSTGRES is set: TEST_DATABASE_URL must be too').toBeTruthy();
-		const name = `e2e_lifecycle_${Date.now().toString(36)}`;
-		const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
-		await admin.unsafe(`create database "${name}"`);
-		try {
-			const url = new URL(adminUrl!);
-			url.pathname = `/${name}`;
-			const server = npmStart(checkout('postgres'), { DATABASE_URL: url.toString() });
+		const adminUrl = postgresServer();
+		await withDatabase(adminUrl!, 'e2e_lifecycle', async (url) => {
+			const server = npmStart(checkout('postgres'), { DATABASE_URL: url });
 			await listening(server);
 			expect(await (await fetch(`http://127.0.0.1:${server.port}/healthz`)).json()).toEqual({
 				status: 'ok',
 				database: 'postgres'
 			});
 			await stopsCleanly(server);
-		} finally {
-			await admin.unsafe(`drop database if exists "${name}" with (force)`);
-			await admin.end({ timeout: 5 });
-		}
+		});
+	});
+
+	test('SIGTERM answers every request already sent, then exits (PGlite)', async () => {
+		const server = serve('node build', checkout('drain'), nextPort(), {
+			HOST: '127.0.0.1',
+			SHUTDOWN_TIMEOUT: String(DRAIN_SECONDS)
+		});
+		await listening(server);
+		await drainsSixtyRequests(server);
+	});
+
+	test('SIGTERM answers every request already sent, then exits (PostgreSQL)', async () => {
+		const adminUrl = postgresServer();
+		await withDatabase(adminUrl!, 'e2e_drain', async (url) => {
+			const server = serve('node build', checkout('drain-postgres'), nextPort(), {
+				HOST: '127.0.0.1',
+				SHUTDOWN_TIMEOUT: String(DRAIN_SECONDS),
+				DATABASE_URL: url
+			});
+			await listening(server);
+			await drainsSixtyRequests(server);
+		});
 	});
 });
