@@ -1,7 +1,7 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
-import { SESSION_COOKIE, userForToken } from '$lib/server/auth';
 import { apiError } from '$lib/server/http';
 import { refusal, refusedOrigin } from '$lib/server/same-origin';
+import { resolveSession, secondFactorGate } from '$lib/server/session-cookie';
 import * as startup from '$lib/server/startup';
 
 const isApi = (pathname: string) => pathname.startsWith('/api/') || pathname === '/healthz';
@@ -33,9 +33,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 			headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '30' }
 		});
 	}
-	const token = event.cookies.get(SESSION_COOKIE);
-	event.locals.user = token ? await userForToken(event.locals.db, token) : null;
-	if (token && !event.locals.user) event.cookies.delete(SESSION_COOKIE, { path: '/' });
+	event.locals.user = await resolveSession(event);
 	// Everything under /admin but the sign-in page needs a session, actions included; each page
 	// and action still checks the role it needs (requireRole).
 	const path = event.url.pathname;
@@ -46,6 +44,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 			headers: { location: `/admin/sign-in?next=${next}` }
 		});
 	}
+	const enrol = await secondFactorGate(event);
+	if (enrol) return enrol;
 	const response = await resolve(event);
 	// Keep searches (state, route, later ZIP codes) out of Referer headers sent to provider sites.
 	response.headers.set('referrer-policy', 'same-origin');
