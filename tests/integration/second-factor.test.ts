@@ -8,6 +8,7 @@ import {
 	completeSignIn,
 	confirmIdentity,
 	createUser,
+	revokeSessions,
 	signIn,
 	userForToken,
 	type SessionUser,
@@ -204,6 +205,11 @@ describeEachDatabase('staff second factor (TOTP and recovery codes)', (ctx) => {
 			.set({ expiresAt: new Date(Date.now() - 1000) })
 			.where(eq(signInChallenges.userId, user.id));
 		expect(await completeSignIn(ctx.db, challenge, codeAt(key, 1), nextAddress())).toEqual(restart);
+
+		// Sessions revoked (a new password, say) end the half-done sign-ins too.
+		const pending = challengeOf(await signIn(ctx.db, user.email, PASSWORD, nextAddress()));
+		await revokeSessions(ctx.db, user.id);
+		expect(await completeSignIn(ctx.db, pending, codeAt(key, 1), nextAddress())).toEqual(restart);
 
 		// An account disabled between the two steps gets no session.
 		const late = challengeOf(await signIn(ctx.db, user.email, PASSWORD, nextAddress()));

@@ -234,9 +234,10 @@ export async function signOut(db: Database, token: string): Promise<void> {
 	await db.delete(sessions).where(eq(sessions.id, tokenId(token)));
 }
 
-/** Ends every session of a user (password change, disabling an account). */
+/** Ends every session of a user (password change, disabling an account), and any half-done sign-in. */
 export async function revokeSessions(db: Database, userId: number): Promise<void> {
 	await db.delete(sessions).where(eq(sessions.userId, userId));
+	await secondFactor.endChallenges(db, userId);
 }
 
 /** For routes and actions: the signed-in user with one of `roles`, or a redirect / 403. */

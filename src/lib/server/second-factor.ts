@@ -281,3 +281,8 @@ export async function endChallenge(db: Database, token: string): Promise<boolean
 		.returning({ id: signInChallenges.id });
 	return rows.length === 1;
 }
+
+/** Ends every pending sign-in of an account (its password changed, or it was disabled). */
+export async function endChallenges(db: Database, userId: number): Promise<void> {
+	await db.delete(signInChallenges).where(eq(signInChallenges.userId, userId));
+}

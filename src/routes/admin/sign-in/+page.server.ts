@@ -27,7 +27,10 @@ export const actions: Actions = {
 			});
 			const challenge = fieldText(form.get('challenge'));
 			if (!parsed.success) {
-				return fail(400, { step: 'code' as const, challenge, errors: fieldErrors(parsed.error) });
+				const errors = fieldErrors(parsed.error);
+				// A tampered or missing token: back to the first step.
+				if (errors.challenge) return formError(400, auth.CHALLENGE_EXPIRED, { email: '' });
+				return fail(400, { step: 'code' as const, challenge, errors });
 			}
 			if (!address)
 				return formError(503, ADDRESS_UNAVAILABLE, { step: 'code' as const, challenge });
