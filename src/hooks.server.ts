@@ -1,5 +1,4 @@
 import type { Handle, HandleServerError, RequestEvent, ServerInit } from '@sveltejs/kit';
-import { SESSION_COOKIE, userForToken } from '$lib/server/auth';
 import { apiError, inApiShape, statusError } from '$lib/server/http';
 import { describeError, log } from '$lib/server/log';
 import {
@@ -12,6 +11,7 @@ import { plainPage } from '$lib/server/plain-page';
 import { cleanSearch, readableForm, type Refusal } from '$lib/server/request-guard';
 import { refusal, refusedOrigin } from '$lib/server/same-origin';
 import { securityHeaders } from '$lib/server/security-headers.js';
+import { resolveSession, secondFactorGate } from '$lib/server/session-cookie';
 import * as startup from '$lib/server/startup';
 
 /**
@@ -99,16 +99,14 @@ async function answer(event: RequestEvent, resolve: Parameters<Handle>[0]['resol
 		});
 		event.locals.dbKind = startup.configuredKind();
 	}
-	const token = event.cookies.get(SESSION_COOKIE);
 	try {
-		event.locals.user = token ? await userForToken(event.locals.db, token) : null;
+		event.locals.user = await resolveSession(event);
 	} catch (err) {
 		if (!isDatabaseUnavailable(err)) throw err;
 		// Whose session this is cannot be told: public pages go on without it; staff pages wait.
 		event.locals.user = null;
 		if (path.startsWith('/admin')) return unavailable(event);
 	}
-	if (token && !event.locals.user) event.cookies.delete(SESSION_COOKIE, { path: '/' });
 	// Everything under /admin but the sign-in page needs a session, actions included; each page
 	// and action still checks the role it needs (requireRole).
 	if (path.startsWith('/admin') && path !== '/admin/sign-in' && !event.locals.user) {
@@ -118,6 +116,8 @@ async function answer(event: RequestEvent, resolve: Parameters<Handle>[0]['resol
 			headers: { location: `/admin/sign-in?next=${next}` }
 		});
 	}
+	const enrol = await secondFactorGate(event);
+	if (enrol) return enrol;
 	return await resolve(event);
 }
 

@@ -37,6 +37,7 @@ const ADMIN_AREA: AdminRoute[] = [
 	{ route: '/admin/sign-in', access: 'open', actions: ['default'] },
 	{ route: '/admin/sign-out', access: 'open', actions: ['default'] },
 	{ route: '/admin', access: 'staff', nav: true },
+	{ route: '/admin/account/security', access: 'staff', actions: ['start', 'confirm', 'disable'] },
 	{ route: '/admin/requests', access: 'staff', nav: true },
 	{ route: '/admin/requests/[id]', access: 'staff', actions: ['approve', 'reject'] },
 	{ route: '/admin/ratings', access: 'staff', actions: ['publish', 'hide'], nav: true },

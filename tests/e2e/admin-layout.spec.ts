@@ -16,7 +16,8 @@ const PAGES = [
 	'/admin/providers',
 	'/admin/import',
 	'/admin/audit',
-	'/admin/users'
+	'/admin/users',
+	'/admin/account/security'
 ];
 
 const VIEWPORTS = [

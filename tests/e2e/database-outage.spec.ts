@@ -22,8 +22,8 @@ import { keepOffline } from './fixtures';
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 const E2E_PORT = Number(process.env.E2E_PORT ?? 4173);
 const PG_PORT = 54330 + (E2E_PORT % 10);
-const APP_PORT = E2E_PORT + 1;
-const COLD_APP_PORT = E2E_PORT + 2;
+const APP_PORT = E2E_PORT + 11;
+const COLD_APP_PORT = E2E_PORT + 12;
 /** Generous for a loaded CI machine; what was measured is printed and attached to the report. */
 const RECOVERY_BUDGET_MS = 10_000;
 

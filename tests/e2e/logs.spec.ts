@@ -10,7 +10,8 @@ import postgres from 'postgres';
  */
 
 const base = process.env.TEST_DATABASE_URL?.trim();
-const PORT = 4460 + (Number(process.env.E2E_PORT ?? 4173) % 20);
+// E2E_PORT + 1 to + 9 belong to the lifecycle and durability specs, + 11 to + 13 to others.
+const PORT = Number(process.env.E2E_PORT ?? 4173) + 14;
 const ORIGIN = `http://127.0.0.1:${PORT}`;
 
 const EMAIL = 'jordan.known+logtest@example.org';

@@ -12,8 +12,8 @@ export const RESULTS = process.env.E2E_RESULTS ?? 'test-results';
 const E2E_PORT = Number(process.env.E2E_PORT ?? 4173);
 
 /**
- * Ports from E2E_PORT + `first` to E2E_PORT + `last`, in turn: a run keeps to the ten ports from
- * E2E_PORT. A spec's tests run one after another, so a port comes round again only after the
+ * Ports from E2E_PORT + `first` to E2E_PORT + `last`, in turn. E2E_PORT + 1 to + 9 belong to the
+ * lifecycle and durability specs; + 11 to + 14 to the outage, session-cookie and log specs. A spec's tests run one after another, so a port comes round again only after the
  * server on it has stopped.
  */
 export function portsFrom(first: number, last: number): () => number {

@@ -6,6 +6,45 @@ export const signInSchema = z.object({
 	password: z.string({ error: 'Enter your password.' }).min(1, 'Enter your password.')
 });
 
+/** The second sign-in step: the challenge token and either an app code or a recovery code. */
+export const secondStepSchema = z
+	.object({
+		challenge: z.string({ error: 'This sign-in has expired.' }).min(20).max(100),
+		code: z.string().trim().max(20, 'Enter the 6-digit code.').optional(),
+		recoveryCode: z.string().trim().max(40, 'Enter a recovery code like abcde-12345.').optional()
+	})
+	.superRefine((value, ctx) => {
+		if (value.recoveryCode !== undefined) {
+			if (!/^[a-z2-7]{5}-?[a-z2-7]{5}$/i.test(value.recoveryCode.replace(/\s/g, ''))) {
+				ctx.addIssue({
+					code: 'custom',
+					path: ['recoveryCode'],
+					message: 'Enter a recovery code like abcde-fghij: ten letters and digits.'
+				});
+			}
+		} else if (!/^\d{6}$/.test((value.code ?? '').replace(/[\s-]/g, ''))) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['code'],
+				message: 'Enter the 6-digit code from your authenticator app.'
+			});
+		}
+	});
+
+/** Turning the second factor on (a code from the new key) or off (the password or a code). */
+export const totpCodeSchema = z.object({
+	code: z
+		.string({ error: 'Enter the 6-digit code from your authenticator app.' })
+		.transform((c) => c.replace(/[\s-]/g, ''))
+		.pipe(z.string().regex(/^\d{6}$/, 'Enter the 6-digit code from your authenticator app.'))
+});
+export const confirmIdentitySchema = z.object({
+	secret: z
+		.string({ error: 'Enter your password or a current code.' })
+		.min(1, 'Enter your password or a current code.')
+		.max(200, 'Enter your password or a current code.')
+});
+
 export const moderationSchema = z.object({
 	ratingId: rowId('Missing rating.'),
 	reason: z

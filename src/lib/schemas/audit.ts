@@ -47,7 +47,9 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
 	'user.role': 'Account role changed',
 	'user.disable': 'Account disabled',
 	'user.enable': 'Account re-enabled',
-	'user.password': 'Account password replaced'
+	'user.password': 'Account password replaced',
+	'user.second-factor.enable': 'Two-step sign-in turned on',
+	'user.second-factor.disable': 'Two-step sign-in turned off'
 };
 
 /** An action in words; one the app does not know is shown as recorded. */

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
-import { and, count, eq, gt, isNull, lt, sql } from 'drizzle-orm';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { and, count, eq, gt, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { oneRow, type Database } from './db';
 import { sessions, users } from './db/schema';
+import * as secondFactor from './second-factor';
+import * as limits from './sign-in-limits';
 import { PASSWORD_MIN } from '../schemas/users';
 
 export { PASSWORD_MIN };
@@ -23,7 +24,6 @@ export interface SessionUser {
 	role: Role;
 }
 
-export const SESSION_COOKIE = 'kd_session';
 export const SESSION_HOURS = 12;
 
 const ARGON2 = {
@@ -85,13 +85,35 @@ export async function ensureFirstAdmin(
 
 const tokenId = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** Five attempts per address and email every 15 minutes; then a clear wait. */
-const signInLimiter = new RateLimiterMemory({ points: 5, duration: 15 * 60 });
+const NO_MATCH = 'That email and password do not match an account.';
+export const CODE_NO_MATCH = 'That code does not match. Try the newest code, or a recovery code.';
+export const CHALLENGE_EXPIRED =
+	'This sign-in took too long or was already used. Please enter your email and password again.';
 
 export type SignInResult =
 	| { ok: true; token: string; user: SessionUser; expiresAt: Date }
-	| { ok: false; message: string; retryAfterSeconds?: number };
+	| {
+			ok: false;
+			message: string;
+			retryAfterSeconds?: number;
+			/** The password was right; the second step needs this token and a code. */
+			challenge?: string;
+			/** The second step's token is unknown, used or expired: start again. */
+			restart?: boolean;
+	  };
 
+async function activeStaff(db: Database, where: SQL | undefined) {
+	const [user] = await db
+		.select()
+		.from(users)
+		.where(and(where, isNull(users.disabledAt)));
+	return user && ROLES.includes(user.role as Role) ? user : undefined;
+}
+
+/**
+ * First step: email and password, within the failure limits (sign-in-limits.ts). Signed in at
+ * once, or — when the account has a second factor — a challenge token for `completeSignIn`.
+ */
 export async function signIn(
 	db: Database,
 	email: string,
@@ -99,32 +121,91 @@ export async function signIn(
 	clientKey: string
 ): Promise<SignInResult> {
 	const address = normaliseEmail(email);
-	const key = createHash('sha256').update(`${clientKey}|${address}`).digest('hex');
-	try {
-		await signInLimiter.consume(key);
-	} catch (rejection) {
-		const seconds = Math.ceil(
-			((rejection as { msBeforeNext?: number }).msBeforeNext ?? 900_000) / 1000
-		);
+	const keys = await limits.attemptKeys(db, address, clientKey);
+	const reserved = await limits.reserveAttempt(db, keys);
+	if (!reserved.ok) {
+		return { ok: false, message: reserved.message, retryAfterSeconds: reserved.retryAfterSeconds };
+	}
+	const user = await activeStaff(db, eq(sql`lower(${users.email})`, address));
+	const valid = await verifyPassword(user?.passwordHash, password);
+	if (!user || !valid) return { ok: false, message: NO_MATCH };
+	await limits.refundAttempt(db, keys);
+	if (await secondFactor.isEnabled(db, user.id)) {
 		return {
 			ok: false,
-			message: `Too many sign-in attempts. Please wait ${Math.ceil(seconds / 60)} minutes and try again.`,
-			retryAfterSeconds: seconds
+			message: 'Enter the code from your authenticator app.',
+			challenge: await secondFactor.createChallenge(db, user.id)
 		};
 	}
-	const [user] = await db
-		.select()
-		.from(users)
-		.where(and(eq(sql`lower(${users.email})`, address), isNull(users.disabledAt)));
-	const valid = await verifyPassword(user?.passwordHash, password);
-	if (!user || !valid || !ROLES.includes(user.role as Role)) {
-		return { ok: false, message: 'That email and password do not match an account.' };
+	return startSession(db, user);
+}
+
+/**
+ * Second step: a TOTP code or a recovery code for the account the challenge belongs to. Wrong
+ * codes count toward the same failure limits as passwords.
+ */
+export async function completeSignIn(
+	db: Database,
+	challenge: string,
+	code: string,
+	clientKey: string
+): Promise<SignInResult> {
+	const userId = await secondFactor.challengeUser(db, challenge);
+	const user = userId === null ? undefined : await activeStaff(db, eq(users.id, userId));
+	if (!user) return { ok: false, message: CHALLENGE_EXPIRED, restart: true };
+	const keys = await limits.attemptKeys(db, user.email, clientKey);
+	const reserved = await limits.reserveAttempt(db, keys);
+	if (!reserved.ok) {
+		return {
+			ok: false,
+			message: reserved.message,
+			retryAfterSeconds: reserved.retryAfterSeconds,
+			challenge
+		};
 	}
-	await signInLimiter.delete(key);
-	// A fresh token at every sign-in (no session fixation); expired sessions are swept here too.
+	if (!(await secondFactor.verifySecondFactor(db, user.id, code))) {
+		return { ok: false, message: CODE_NO_MATCH, challenge };
+	}
+	if (!(await secondFactor.endChallenge(db, challenge))) {
+		return { ok: false, message: CHALLENGE_EXPIRED, restart: true };
+	}
+	await limits.refundAttempt(db, keys);
+	return startSession(db, user);
+}
+
+/**
+ * For changes to a signed-in account's security (turning the second factor off): its password or
+ * a current code, within the same failure limits as signing in.
+ */
+export async function confirmIdentity(
+	db: Database,
+	user: SessionUser,
+	secret: string,
+	clientKey: string
+): Promise<{ ok: true } | { ok: false; message: string; retryAfterSeconds?: number }> {
+	const keys = await limits.attemptKeys(db, user.email, clientKey);
+	const reserved = await limits.reserveAttempt(db, keys);
+	if (!reserved.ok) return reserved;
+	const row = await activeStaff(db, eq(users.id, user.id));
+	const valid = /^\d{6}$/.test(secondFactor.totpInput(secret))
+		? (await secondFactor.verifySecondFactor(db, user.id, secret)) === 'totp'
+		: await verifyPassword(row?.passwordHash, secret);
+	if (!row || !valid) {
+		return { ok: false, message: 'That password or code is not right.' };
+	}
+	await limits.refundAttempt(db, keys);
+	return { ok: true };
+}
+
+async function startSession(
+	db: Database,
+	user: { id: number; email: string; role: string }
+): Promise<SignInResult> {
+	// A fresh token at every sign-in (no session fixation); expired rows are swept here too.
 	const token = randomBytes(32).toString('base64url');
 	const expiresAt = new Date(Date.now() + SESSION_HOURS * 3_600_000);
 	await db.delete(sessions).where(lt(sessions.expiresAt, new Date()));
+	await limits.sweepSignInLimits(db);
 	await db.insert(sessions).values({ id: tokenId(token), userId: user.id, expiresAt });
 	return {
 		ok: true,
@@ -153,9 +234,10 @@ export async function signOut(db: Database, token: string): Promise<void> {
 	await db.delete(sessions).where(eq(sessions.id, tokenId(token)));
 }
 
-/** Ends every session of a user (password change, disabling an account). */
+/** Ends every session of a user (password change, disabling an account), and any half-done sign-in. */
 export async function revokeSessions(db: Database, userId: number): Promise<void> {
 	await db.delete(sessions).where(eq(sessions.userId, userId));
+	await secondFactor.endChallenges(db, userId);
 }
 
 /** For routes and actions: the signed-in user with one of `roles`, or a redirect / 403. */

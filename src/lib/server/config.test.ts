@@ -21,7 +21,8 @@ describe('parseConfig', () => {
 			seedDemo: true,
 			migrationsDir: '/srv/directory/drizzle',
 			admin: null,
-			ratingLimits: { perAddressPerHour: 5, burstPerProviderPerHour: 5, burstPerAddressPerDay: 3 }
+			ratingLimits: { perAddressPerHour: 5, burstPerProviderPerHour: 5, burstPerAddressPerDay: 3 },
+			requireAdminSecondFactor: false
 		});
 	});
 
@@ -33,7 +34,8 @@ describe('parseConfig', () => {
 			MIGRATIONS_DIR: '',
 			ADMIN_EMAIL: '',
 			ADMIN_PASSWORD: '',
-			RATING_LIMIT_PER_HOUR: ''
+			RATING_LIMIT_PER_HOUR: '',
+			REQUIRE_ADMIN_2FA: ''
 		};
 		expect(parseConfig(env, cwd)).toEqual(parseConfig({}, cwd));
 	});
@@ -50,6 +52,7 @@ describe('parseConfig', () => {
 				RATING_LIMIT_PER_HOUR: '7',
 				RATING_BURST_PER_PROVIDER_PER_HOUR: '1000',
 				RATING_BURST_PER_ADDRESS_PER_DAY: ' 12 ',
+				REQUIRE_ADMIN_2FA: 'true',
 				PORT: 'not ours to check'
 			},
 			cwd
@@ -64,7 +67,8 @@ describe('parseConfig', () => {
 				perAddressPerHour: 7,
 				burstPerProviderPerHour: 1000,
 				burstPerAddressPerDay: 12
-			}
+			},
+			requireAdminSecondFactor: true
 		});
 		expect(parseConfig({ DATABASE_URL: 'postgresql://localhost/x' }, cwd).databaseUrl).toBe(
 			'postgresql://localhost/x'
@@ -82,6 +86,9 @@ describe('parseConfig', () => {
 		expect(problems({ RATING_BURST_PER_ADDRESS_PER_DAY: '2.5' })[0]).toMatch(
 			/^RATING_BURST_PER_ADDRESS_PER_DAY must be a whole number/
 		);
+		expect(problems({ REQUIRE_ADMIN_2FA: 'yes' })).toEqual([
+			'REQUIRE_ADMIN_2FA must be "true" or "false" (got "yes")'
+		]);
 		expect(problems({ SEED_DEMO: 'no' })).toEqual([
 			'SEED_DEMO must be "true" or "false" (got "no")'
 		]);

@@ -27,6 +27,8 @@ export interface Config {
 		burstPerProviderPerHour: number;
 		burstPerAddressPerDay: number;
 	};
+	/** REQUIRE_ADMIN_2FA: admins must enrol a second factor before using the admin pages. */
+	requireAdminSecondFactor: boolean;
 }
 
 /** An empty variable counts as unset, as `DATABASE_URL=` always has. */
@@ -104,7 +106,8 @@ const environment = z
 		),
 		RATING_LIMIT_PER_HOUR: positiveWhole(5),
 		RATING_BURST_PER_PROVIDER_PER_HOUR: positiveWhole(5),
-		RATING_BURST_PER_ADDRESS_PER_DAY: positiveWhole(3)
+		RATING_BURST_PER_ADDRESS_PER_DAY: positiveWhole(3),
+		REQUIRE_ADMIN_2FA: trueOrFalse(false)
 	})
 	.superRefine((env, ctx) => {
 		if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
@@ -159,7 +162,8 @@ export function parseConfig(
 			perAddressPerHour: e.RATING_LIMIT_PER_HOUR,
 			burstPerProviderPerHour: e.RATING_BURST_PER_PROVIDER_PER_HOUR,
 			burstPerAddressPerDay: e.RATING_BURST_PER_ADDRESS_PER_DAY
-		}
+		},
+		requireAdminSecondFactor: e.REQUIRE_ADMIN_2FA
 	};
 }
 

@@ -3,3 +3,4 @@ export * from './feedback';
 export * from './moderation';
 export * from './people';
 export * from './providers';
+export * from './security';
