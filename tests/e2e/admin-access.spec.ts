@@ -166,13 +166,13 @@ function actionNames(file: string): string[] {
 	if (!exports.has('actions')) return [];
 	const value = exports.get('actions');
 	let object = value && unwrap(value);
-	// keepTypedOnOutage(actions, keep) (src/lib/server/forms.ts): the actions are its first argument,
+	// keepTyped(actions, keep) (src/lib/server/forms.ts): the actions are its first argument,
 	// written in place or a constant of the same file.
 	if (
 		object &&
 		ts.isCallExpression(object) &&
 		ts.isIdentifier(object.expression) &&
-		object.expression.text === 'keepTypedOnOutage' &&
+		object.expression.text === 'keepTyped' &&
 		object.arguments[0]
 	) {
 		object = unwrap(object.arguments[0]);

@@ -121,7 +121,12 @@ test.describe('server logs', () => {
 				idempotencyKey: `logs-${Date.now()}`
 			}).toString()
 		});
-		expect(response.status, 'the write failed').toBeGreaterThanOrEqual(500);
+		expect(response.status, 'the write failed').toBe(500);
+		// The person gets the form back as typed, with a message that it was our fault.
+		const page = await response.text();
+		expect(page).toContain(PRACTICE);
+		expect(page).toContain(EMAIL);
+		expect(page).toContain('problem on our side');
 		const requestId = response.headers.get('x-request-id');
 		expect(requestId).toBeTruthy();
 
@@ -136,6 +141,7 @@ test.describe('server logs', () => {
 		const failure = ours.find((l) => l.level === 'error');
 		expect(failure, output).toBeTruthy();
 		// The database's code for a raised exception, and where it happened — enough to act on.
+		expect(failure!.msg).toBe('form action failed');
 		expect(JSON.stringify(failure!.err)).toContain('P0001');
 		expect(JSON.stringify(failure!.err)).toContain('"stack"');
 		const summary = ours.find((l) => l.msg === 'request')!;

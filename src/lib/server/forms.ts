@@ -1,6 +1,17 @@
-import { fail, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
+import {
+	fail,
+	isHttpError,
+	isRedirect,
+	type ActionFailure,
+	type RequestEvent
+} from '@sveltejs/kit';
 import { formValues, type FormValues } from '../form-values';
+import { describeError, log } from './log';
 import { UNAVAILABLE_FORM_MESSAGE, unavailableCode } from './outage';
+
+/** Beside a form kept as typed after a write failed for a reason of ours, not the person's. */
+export const SAVE_FAILED_MESSAGE =
+	'We could not save this because of a problem on our side. What you typed is still here — please try again in a moment.';
 
 /**
  * A form action's answer when the whole form is refused (rate limit, not found, no client
@@ -23,12 +34,13 @@ export function rateLimited<T extends Record<string, unknown>>(
 }
 
 /**
- * A page's actions, answering a database outage met during any of them with 503 and the form as
- * typed: `keep` turns the posted fields into what the action returns with its own failures (say
- * `{ values }`), so the page shows them again as usual, with UNAVAILABLE_FORM_MESSAGE as the
- * form's error. Every other error, redirect and answer passes through unchanged.
+ * A page's actions, never losing what was typed: a database outage met during any of them is a
+ * 503 with UNAVAILABLE_FORM_MESSAGE, any other unexpected failure (a write the database refused)
+ * a 500 with SAVE_FAILED_MESSAGE, logged with its request id. `keep` turns the posted fields into
+ * what the action returns with its own failures (say `{ values }`), so the page shows them again
+ * as usual. Redirects, `error()`s and every answer pass through unchanged.
  */
-export function keepTypedOnOutage<
+export function keepTyped<
 	A extends Record<string, (event: never) => unknown>,
 	K extends Record<string, unknown>
 >(
@@ -47,16 +59,23 @@ export function keepTypedOnOutage<
 			try {
 				return await (action as (event: RequestEvent) => unknown)(event);
 			} catch (err) {
-				const code = unavailableCode(err);
-				if (code === null) throw err;
-				event.locals.databaseUnavailable = true;
-				console.error(`Database unavailable (${code}) on POST ${event.url.pathname}`);
+				if (isRedirect(err) || isHttpError(err)) throw err;
+				const where = { reqId: event.locals.requestId, route: event.route.id, action: name };
+				const outage = unavailableCode(err) !== null;
+				if (outage) {
+					event.locals.databaseUnavailable = true;
+					log.warn({ ...where, err: describeError(err) }, 'database unavailable');
+				} else {
+					log.error({ ...where, err: describeError(err) }, 'form action failed');
+				}
 				const form = await copy.formData().catch(() => new FormData());
-				return formError(503, UNAVAILABLE_FORM_MESSAGE, keep(form, name));
+				return outage
+					? formError(503, UNAVAILABLE_FORM_MESSAGE, keep(form, name))
+					: formError(500, SAVE_FAILED_MESSAGE, keep(form, name));
 			}
 		}
 	]);
-	return Object.fromEntries(wrapped) as ReturnType<typeof keepTypedOnOutage<A, K>>;
+	return Object.fromEntries(wrapped) as ReturnType<typeof keepTyped<A, K>>;
 }
 
 /** Every text field as typed, passwords left out: what most staff forms show again. */

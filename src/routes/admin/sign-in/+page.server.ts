@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import * as auth from '$lib/server/auth';
-import { formError, keepTypedOnOutage } from '$lib/server/forms';
+import { formError, keepTyped } from '$lib/server/forms';
 import { ADDRESS_UNAVAILABLE, clientAddressOf } from '$lib/server/http';
 import { setSessionCookie } from '$lib/server/session-cookie';
 import { fieldText } from '$lib/forms/text';
@@ -69,7 +69,7 @@ const signIn = {
 	}
 } satisfies Actions;
 
-export const actions = keepTypedOnOutage(signIn, (form) =>
+export const actions = keepTyped(signIn, (form) =>
 	form.has('challenge')
 		? { step: 'code' as const, challenge: fieldText(form.get('challenge')) }
 		: { email: fieldText(form.get('email')) }

@@ -2,7 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { requireRole } from '$lib/server/auth';
 import * as csv from '$lib/server/csv';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
-import { keepTypedOnOutage } from '$lib/server/forms';
+import { keepTyped } from '$lib/server/forms';
 import { UNAVAILABLE_FORM_MESSAGE } from '$lib/server/outage';
 
 /** A report can list a problem per cell; the page shows the first ones and says how many. */
@@ -55,7 +55,7 @@ function run(mode: Mode) {
 
 const runs = { check: run('check'), import: run('import') } satisfies Actions;
 
-export const actions = keepTypedOnOutage(runs, (_form, action) => ({
+export const actions = keepTyped(runs, (_form, action) => ({
 	mode: action as Mode,
 	fileName: null,
 	// The file input is where this page shows a refusal.

@@ -5,7 +5,7 @@ import * as ratings from '$lib/server/ratings';
 import { moderationSchema } from '$lib/schemas/admin';
 import { fieldErrors } from '$lib/schemas/errors';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
-import { keepTypedOnOutage } from '$lib/server/forms';
+import { keepTyped } from '$lib/server/forms';
 import { parseId } from '$lib/schemas/provider-admin';
 
 export const load: PageServerLoad = async (event) => {
@@ -36,6 +36,6 @@ function decide(status: 'published' | 'hidden') {
 
 const decisions = { publish: decide('published'), hide: decide('hidden') } satisfies Actions;
 
-export const actions = keepTypedOnOutage(decisions, (form) => ({
+export const actions = keepTyped(decisions, (form) => ({
 	ratingId: parseId(form.get('ratingId'))
 }));

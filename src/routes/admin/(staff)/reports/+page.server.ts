@@ -5,7 +5,7 @@ import { fieldText } from '$lib/forms/text';
 import { fieldErrors } from '$lib/schemas/errors';
 import { closeReportSchema, parseId } from '$lib/schemas/provider-admin';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
-import { keepTypedOnOutage } from '$lib/server/forms';
+import { keepTyped } from '$lib/server/forms';
 
 export const load: PageServerLoad = async (event) => {
 	requireRole(event);
@@ -43,7 +43,7 @@ const closing = {
 	dismiss: close('dismissed')
 } satisfies Actions;
 
-export const actions = keepTypedOnOutage(closing, (form) => ({
+export const actions = keepTyped(closing, (form) => ({
 	reportId: parseId(form.get('reportId')),
 	values: {
 		resolution: fieldText(form.get('resolution')),

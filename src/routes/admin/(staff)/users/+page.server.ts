@@ -10,7 +10,7 @@ import {
 	userIdSchema
 } from '$lib/schemas/users';
 import type { Actions, PageServerLoad } from './$types';
-import { keepTypedOnOutage } from '$lib/server/forms';
+import { keepTyped } from '$lib/server/forms';
 
 const ADMIN = ['admin'] as const;
 
@@ -132,7 +132,7 @@ const accounts = {
 	}
 } satisfies Actions;
 
-export const actions = keepTypedOnOutage(accounts, (form, action) => ({
+export const actions = keepTyped(accounts, (form, action) => ({
 	action: action === 'disable' || action === 'enable' ? 'status' : action,
 	userId: idOf(Object.fromEntries(form)),
 	values: { email: fieldText(form.get('email')), role: fieldText(form.get('role')) }

@@ -5,7 +5,7 @@ import * as providers from '$lib/server/providers';
 import * as ratings from '$lib/server/ratings';
 import { deviceForRatePage, deviceToken } from '$lib/server/device';
 import { redirectToCurrentSlug } from '$lib/server/slug-redirect';
-import { formError, formPageData, keepTypedOnOutage, rateLimited } from '$lib/server/forms';
+import { formError, formPageData, keepTyped, rateLimited } from '$lib/server/forms';
 import { ADDRESS_UNAVAILABLE, clientAddressOf } from '$lib/server/http';
 import { ROUTE_CODES } from '$lib/domain/routes';
 import { fieldErrors } from '$lib/schemas/errors';
@@ -83,4 +83,4 @@ const rate = {
 	}
 } satisfies Actions;
 
-export const actions = keepTypedOnOutage(rate, (form) => ({ values: ratingFormValues(form) }));
+export const actions = keepTyped(rate, (form) => ({ values: ratingFormValues(form) }));

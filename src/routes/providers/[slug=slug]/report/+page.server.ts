@@ -1,6 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { caughtByHoneypot, HONEYPOT } from '$lib/forms/honeypot';
-import { formError, formPageData, keepTypedOnOutage, rateLimited } from '$lib/server/forms';
+import { formError, formPageData, keepTyped, rateLimited } from '$lib/server/forms';
 import * as providers from '$lib/server/providers';
 import * as reports from '$lib/server/reports';
 import { redirectToCurrentSlug } from '$lib/server/slug-redirect';
@@ -43,4 +43,4 @@ const report = {
 	}
 } satisfies Actions;
 
-export const actions = keepTypedOnOutage(report, (form) => ({ values: reportFormValues(form) }));
+export const actions = keepTyped(report, (form) => ({ values: reportFormValues(form) }));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { error } from '@sveltejs/kit';
 import { listingToFlat } from '$lib/schemas/listing';
-import { formPageData, keepTypedOnOutage } from '$lib/server/forms';
+import { formPageData, keepTyped } from '$lib/server/forms';
 import { keepListingForm, requestAction } from '$lib/server/listing-form';
 import * as providers from '$lib/server/providers';
 import { redirectToCurrentSlug } from '$lib/server/slug-redirect';
@@ -38,7 +38,7 @@ export const load: PageServerLoad = ({ params, locals, url, request }) =>
 		})
 	);
 
-export const actions = keepTypedOnOutage(
+export const actions = keepTyped(
 	{ default: (event) => requestAction(event, event.params.slug) } satisfies Actions,
 	keepListingForm
 );

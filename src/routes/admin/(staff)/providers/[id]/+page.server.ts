@@ -16,7 +16,7 @@ import {
 	verifySchema
 } from '$lib/schemas/provider-admin';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
-import { keepTypedOnOutage, typedFields } from '$lib/server/forms';
+import { keepTyped, typedFields } from '$lib/server/forms';
 
 function notFound(): never {
 	error(404, { message: 'There is no such provider.', code: 'not_found' });
@@ -246,7 +246,7 @@ async function statusChange(
 	return { action, done: messages.done };
 }
 
-export const actions = keepTypedOnOutage(edits, (form, action) => ({
+export const actions = keepTyped(edits, (form, action) => ({
 	action,
 	annotationId: parseId(form.get('annotationId')),
 	values: typedFields(form)

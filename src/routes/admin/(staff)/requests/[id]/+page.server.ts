@@ -6,7 +6,7 @@ import { fieldErrors } from '$lib/schemas/errors';
 import { parseId } from '$lib/schemas/provider-admin';
 import { approveSchema, choicesOf, rejectSchema } from '$lib/schemas/requests';
 import type { Actions, PageServerLoad } from './$types';
-import { keepTypedOnOutage } from '$lib/server/forms';
+import { keepTyped } from '$lib/server/forms';
 
 function requestId(raw: string): number {
 	const id = parseId(raw);
@@ -140,7 +140,7 @@ const decisions = {
 	}
 } satisfies Actions;
 
-export const actions = keepTypedOnOutage(decisions, (form, action) => ({
+export const actions = keepTyped(decisions, (form, action) => ({
 	action,
 	values: Object.fromEntries(form) as Record<string, string>
 }));

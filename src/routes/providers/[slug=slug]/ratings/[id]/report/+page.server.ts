@@ -1,6 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { caughtByHoneypot, HONEYPOT } from '$lib/forms/honeypot';
-import { formError, formPageData, keepTypedOnOutage, rateLimited } from '$lib/server/forms';
+import { formError, formPageData, keepTyped, rateLimited } from '$lib/server/forms';
 import { ADDRESS_UNAVAILABLE, clientAddressOf } from '$lib/server/http';
 import * as reports from '$lib/server/reports';
 import { redirectToCurrentSlug } from '$lib/server/slug-redirect';
@@ -59,6 +59,6 @@ const reportRating = {
 	}
 } satisfies Actions;
 
-export const actions = keepTypedOnOutage(reportRating, (form) => ({
+export const actions = keepTyped(reportRating, (form) => ({
 	values: reportFormValues(form)
 }));
