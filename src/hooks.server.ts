@@ -158,6 +158,10 @@ export const handle: Handle = async ({ event, resolve }) => {
 
 	const https = event.url.protocol === 'https:';
 	response = withHeaders(response, [
+		// Every 503 (an outage, /healthz saying it is not ready) says when to come back.
+		...(response.status === 503
+			? [['retry-after', String(RETRY_AFTER_SECONDS), false] as [string, string, boolean]]
+			: []),
 		['x-request-id', requestId, true],
 		...Object.entries(securityHeaders({ https })).map(
 			([name, value]): [string, string, boolean] => [name, value, false]

@@ -68,7 +68,7 @@ const ADMIN_AREA: AdminRoute[] = [
 	{
 		route: '/admin/users',
 		access: 'admin',
-		actions: ['create', 'role', 'disable', 'enable', 'password'],
+		actions: ['create', 'role', 'disable', 'enable', 'password', 'resetSecondFactor'],
 		nav: true
 	}
 ];
@@ -346,6 +346,7 @@ function formFor(action: string, stamp: string, ids: { user?: string }): Record<
 			return { userId: ids.user ?? '1', role: 'admin' };
 		case 'disable':
 		case 'enable':
+		case 'resetSecondFactor':
 			return { userId: ids.user ?? '1' };
 		case 'password':
 			return { userId: ids.user ?? '1', password: 'a password long enough' };

@@ -1,7 +1,8 @@
 import { test, expect } from './fixtures';
 
 /**
- * The pages under their Content-Security-Policy, in a real browser: with inline style elements
+ * The pages under their Content-Security-Policy (and a Permissions-Policy the browser understands
+ * in full), in a real browser: with inline style elements
  * refused (style-src-elem 'self'), every kind of page still renders without a single violation —
  * maps, charts, stars, forms and the admin area included.
  */
@@ -19,7 +20,8 @@ const PAGES = [
 test('no page breaks its own Content-Security-Policy', async ({ page }) => {
 	const violations: string[] = [];
 	page.on('console', (message) => {
-		if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+		if (/Content Security Policy|Permissions-Policy/i.test(message.text()))
+			violations.push(message.text());
 	});
 	await page.addInitScript(() => {
 		document.addEventListener('securitypolicyviolation', (event) => {

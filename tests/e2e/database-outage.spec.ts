@@ -402,6 +402,8 @@ test.describe('the database goes away', () => {
 			await expect
 				.poll(() => status(`${cold.origin}/healthz`), { timeout: 30_000, message: cold.output() })
 				.toBe(503);
+			const health = await fetch(`${cold.origin}/healthz`);
+			expect(health.headers.get('retry-after')).toBe(String(RETRY_AFTER_SECONDS));
 			const page = await fetch(cold.origin + paths.profile);
 			expect(page.status).toBe(503);
 			expect(page.headers.get('retry-after')).toBe(String(RETRY_AFTER_SECONDS));

@@ -141,6 +141,22 @@ for (const javaScript of [true, false]) {
 					);
 				}
 			}
+
+			// Phone and recovery codes lost: an admin resets it, and the password alone works again.
+			await passwordStep(page, ADMIN);
+			await expect(page).toHaveURL('/admin');
+			await page.goto('/admin/users');
+			const row = page.locator(`tr[data-user="${email}"]`);
+			await expect(row.getByText('two-step sign-in', { exact: true })).toBeVisible();
+			await row.getByRole('button', { name: `Reset two-step sign-in of ${email}` }).click();
+			await expect(page.getByRole('status')).toHaveText(
+				`Two-step sign-in is off for ${email} and their sessions were ended: they sign in with their password and can set it up again.`
+			);
+			await expect(row.getByRole('button', { name: /Reset two-step sign-in/ })).toHaveCount(0);
+			await signOut(page);
+			await passwordStep(page, { email, password: PASSWORD });
+			await expect(page).toHaveURL('/admin');
+			await signOut(page);
 		});
 	});
 }

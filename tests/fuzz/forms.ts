@@ -444,6 +444,7 @@ const staffForms: FormSpec[] = [
 			['role', changeRoleSchema, { userId: '1', role: 'admin' }],
 			['disable', userIdSchema, { userId: '1' }],
 			['enable', userIdSchema, { userId: '1' }],
+			['resetSecondFactor', userIdSchema, { userId: '1' }],
 			['password', setPasswordSchema, { userId: '1', password: 'another long password' }]
 		] as const
 	).map(([action, schema, valid]): FormSpec => ({

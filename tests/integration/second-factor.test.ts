@@ -32,6 +32,7 @@ import {
 	sessionCookieOptions
 } from '$lib/server/session-cookie';
 import { ACCOUNT_FAILURES } from '$lib/server/sign-in-limits';
+import { listUsers, resetSecondFactor } from '$lib/server/users';
 import { describeEachDatabase } from '../helpers/databases';
 
 const PASSWORD = 'correct horse battery staple';
@@ -320,6 +321,46 @@ describeEachDatabase('staff second factor (TOTP and recovery codes)', (ctx) => {
 		expect(await gate(moderator, '/admin/requests')).toBeNull();
 		await enrol(ctx.db, admin);
 		expect(await gate(admin, '/admin/users')).toBeNull();
+	});
+	it('an admin resets a lost second factor: password alone signs in, sessions end, audited', async () => {
+		const admin = await createUser(ctx.db, {
+			email: 'reset-admin@example.org',
+			password: PASSWORD,
+			role: 'admin'
+		});
+		const user = await createUser(ctx.db, {
+			email: 'lost-phone@example.org',
+			password: PASSWORD,
+			role: 'moderator'
+		});
+		const { key } = await enrol(ctx.db, user);
+		const challenge = challengeOf(await signIn(ctx.db, user.email, PASSWORD, nextAddress()));
+		const before = sessionOf(await completeSignIn(ctx.db, challenge, codeAt(key, 1), nextAddress()));
+		const listed = async () =>
+			(await listUsers(ctx.db)).find((a) => a.id === user.id)?.secondFactor;
+		expect(await listed()).toBe(true);
+
+		const reset = await resetSecondFactor(ctx.db, user.id, admin);
+		expect(reset).toMatchObject({ ok: true, changed: true });
+		expect(await listed()).toBe(false);
+		expect(await secondFactor.isEnabled(ctx.db, user.id)).toBe(false);
+		const left = await ctx.db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, user.id));
+		expect(left).toEqual([]);
+		// The session that may be on the lost phone is over; the password alone signs in now.
+		expect(await userForToken(ctx.db, before.token)).toBeNull();
+		expect(sessionOf(await signIn(ctx.db, user.email, PASSWORD, nextAddress())).user.id).toBe(
+			user.id
+		);
+		const entries = await ctx.db
+			.select()
+			.from(auditLog)
+			.where(eq(auditLog.action, 'user.second-factor.reset'));
+		expect(entries.map((e) => [e.actorId, e.entityId])).toEqual([[admin.id, String(user.id)]]);
+		// A second reset changes nothing and writes nothing.
+		expect(await resetSecondFactor(ctx.db, user.id, admin)).toMatchObject({
+			ok: true,
+			changed: false
+		});
 	});
 });
 

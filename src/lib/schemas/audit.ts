@@ -49,7 +49,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
 	'user.enable': 'Account re-enabled',
 	'user.password': 'Account password replaced',
 	'user.second-factor.enable': 'Two-step sign-in turned on',
-	'user.second-factor.disable': 'Two-step sign-in turned off'
+	'user.second-factor.disable': 'Two-step sign-in turned off',
+	'user.second-factor.reset': 'Two-step sign-in reset by an admin'
 };
 
 /** An action in words; one the app does not know is shown as recorded. */

@@ -69,7 +69,7 @@ export async function readableForm(
 				status: 415,
 				code: 'unsupported_media_type',
 				message:
-					'Forms here are sent as application/x-www-form-urlencoded or multipart/form-data, as a browser sends them.'
+					'Forms here must be sent as application/x-www-form-urlencoded or multipart/form-data, as the site’s own forms send them. Go back to the page and send its form again.'
 			}
 		};
 	}

@@ -12,7 +12,6 @@ const PERMISSIONS = [
 	'payment=()',
 	'usb=()',
 	'serial=()',
-	'bluetooth=()',
 	'hid=()',
 	'midi=()',
 	'accelerometer=()',

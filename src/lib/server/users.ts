@@ -3,7 +3,7 @@ import { STAFF_ROLES, type CreateUserInput, type StaffRole } from '../schemas/us
 import * as audit from './audit';
 import { hashPassword, PASSWORD_MIN, revokeSessions } from './auth';
 import { isUniqueViolation, oneRow, type Database } from './db';
-import { sessions, users } from './db/schema';
+import { recoveryCodes, sessions, signInChallenges, users, userSecondFactors } from './db/schema';
 
 /**
  * Admin and moderator accounts, managed by admins. Every change is in the audit log, written in
@@ -56,9 +56,22 @@ const refuse = (field: UserField, message: string, status: 400 | 404 = 400): Use
 	message
 });
 
-export async function listUsers(db: Database): Promise<StaffAccount[]> {
-	const rows = await db.select(columns).from(users).where(staff).orderBy(asc(users.email));
-	return rows.map(asAccount);
+/** A staff account as the accounts page lists it: with whether it signs in in two steps. */
+export interface ListedAccount extends StaffAccount {
+	secondFactor: boolean;
+}
+
+export async function listUsers(db: Database): Promise<ListedAccount[]> {
+	const rows = await db
+		.select({
+			...columns,
+			secondFactor: sql<boolean>`${userSecondFactors.enabledAt} is not null`.mapWith(Boolean)
+		})
+		.from(users)
+		.leftJoin(userSecondFactors, eq(userSecondFactors.userId, users.id))
+		.where(staff)
+		.orderBy(asc(users.email));
+	return rows.map(({ secondFactor, ...row }) => ({ ...asAccount(row), secondFactor }));
 }
 
 export async function createAccount(
@@ -258,4 +271,38 @@ async function countSessions(tx: Tx, userId: number): Promise<number> {
 		await tx.select({ n: count() }).from(sessions).where(eq(sessions.userId, userId))
 	);
 	return n;
+}
+
+/**
+ * For a staff member who lost their authenticator and their recovery codes: an admin removes
+ * their second factor, its recovery codes and any half-done sign-in, and ends their sessions (a
+ * lost phone may be in someone else's hands). They sign in with their password and enrol again.
+ */
+export async function resetSecondFactor(
+	db: Database,
+	userId: number,
+	actor: { id: number }
+): Promise<UserResult> {
+	return db.transaction(async (tx) => {
+		const target = await lockTarget(tx, userId);
+		if (!target) return refuse('form', NOT_FOUND, 404);
+		const removed = await tx
+			.delete(userSecondFactors)
+			.where(eq(userSecondFactors.userId, userId))
+			.returning({ enabledAt: userSecondFactors.enabledAt });
+		await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+		await tx.delete(signInChallenges).where(eq(signInChallenges.userId, userId));
+		if (!removed[0]?.enabledAt) return { ok: true, user: target, changed: false };
+		const ended = await countSessions(tx, userId);
+		await revokeSessions(tx, userId);
+		await audit.record(tx, {
+			actorId: actor.id,
+			action: 'user.second-factor.reset',
+			entityType: 'user',
+			entityId: userId,
+			before: { email: target.email, secondFactor: true },
+			after: { email: target.email, secondFactor: false, sessionsEnded: ended }
+		});
+		return { ok: true, user: target, changed: true };
+	});
 }

@@ -129,11 +129,38 @@ const accounts = {
 			userId,
 			done: `New password set for ${result.user.email}; their sessions were ended. Share the password securely.`
 		};
+	},
+
+	resetSecondFactor: async (event) => {
+		const actor = requireRole(event, ADMIN);
+		const form = await formOf(event);
+		const parsed = userIdSchema.safeParse(form);
+		if (!parsed.success) {
+			return fail(400, {
+				action: 'twoStep',
+				userId: idOf(form),
+				errors: fieldErrors(parsed.error)
+			});
+		}
+		const result = await users.resetSecondFactor(event.locals.db, parsed.data.userId, actor);
+		if (!result.ok) return refused('twoStep', parsed.data.userId, result);
+		return {
+			action: 'twoStep',
+			userId: result.user.id,
+			done: result.changed
+				? `Two-step sign-in is off for ${result.user.email} and their sessions were ended: they sign in with their password and can set it up again.`
+				: `${result.user.email} had no two-step sign-in; nothing changed.`
+		};
 	}
 } satisfies Actions;
 
 export const actions = keepTyped(accounts, (form, action) => ({
-	action: action === 'disable' || action === 'enable' ? 'status' : action,
+	action:
+		action === 'disable' || action === 'enable'
+			? 'status'
+			: action === 'resetSecondFactor'
+				? 'twoStep'
+				: action,
 	userId: idOf(Object.fromEntries(form)),
 	values: { email: fieldText(form.get('email')), role: fieldText(form.get('role')) }
 }));
