@@ -335,7 +335,9 @@ describeEachDatabase('staff second factor (TOTP and recovery codes)', (ctx) => {
 		});
 		const { key } = await enrol(ctx.db, user);
 		const challenge = challengeOf(await signIn(ctx.db, user.email, PASSWORD, nextAddress()));
-		const before = sessionOf(await completeSignIn(ctx.db, challenge, codeAt(key, 1), nextAddress()));
+		const before = sessionOf(
+			await completeSignIn(ctx.db, challenge, codeAt(key, 1), nextAddress())
+		);
 		const listed = async () =>
 			(await listUsers(ctx.db)).find((a) => a.id === user.id)?.secondFactor;
 		expect(await listed()).toBe(true);
