@@ -16,6 +16,7 @@ import {
 } from '../db/schema';
 import { loadRecord, loadRecordsById } from './record';
 import { filterConditions, servingConditions } from './filters';
+import { onProvidersChanged } from '../events';
 
 /**
  * Finding providers: who serves a state (docs/decisions/001-who-serves-a-state.md), radius
@@ -138,11 +139,36 @@ function emptyRouteCounts(): RouteCounts {
 	return Object.fromEntries(ROUTE_CODES.map((c) => [c, 0])) as RouteCounts;
 }
 
+/** Bumped after every committed change to providers; a cached matrix of an older one is stale. */
+let providersVersion = 0;
+onProvidersChanged(() => providersVersion++);
+
+/** Per database handle (tests open several), with the providers' version it was counted at. */
+const coverageCache = new WeakMap<Database, { version: number; matrix: Promise<CoverageMatrix> }>();
+
 /**
- * The "Providers by State" matrix: for each state and route, how many providers offer that route
- * to patients in that state. One query, grouping sets for the cells and both margins.
+ * The "Providers by State" matrix, counted once per change to providers: it changes only when a
+ * listing does, and counting the country costs a second at national scale (decision 018). The
+ * writer announces every committed change (../events.ts), so the next request after a write
+ * counts again; a count already under way when a write lands is not kept.
  */
-export async function coverage(db: Database): Promise<CoverageMatrix> {
+export function coverage(db: Database): Promise<CoverageMatrix> {
+	const hit = coverageCache.get(db);
+	if (hit && hit.version === providersVersion) return hit.matrix;
+	const entry = { version: providersVersion, matrix: countCoverage(db) };
+	// A failed count (the database away) is not remembered.
+	entry.matrix.catch(() => {
+		if (coverageCache.get(db) === entry) coverageCache.delete(db);
+	});
+	coverageCache.set(db, entry);
+	return entry.matrix;
+}
+
+/**
+ * For each state and route, how many providers offer that route to patients in that state. One
+ * query, grouping sets for the cells and both margins.
+ */
+async function countCoverage(db: Database): Promise<CoverageMatrix> {
 	const rows = await selectRows<{
 		state: string | null;
 		route: string | null;
