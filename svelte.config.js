@@ -8,7 +8,8 @@ import { copyFileSync, rmSync } from 'node:fs';
  * (docs/decisions/011-serving-the-build.md).
  */
 function nodeServer() {
-	const node = adapter();
+	// precompress: .gz and .br beside every static file, served when the client accepts them.
+	const node = adapter({ precompress: true });
 	return {
 		...node,
 		name: 'adapter-node (directory server entry)',

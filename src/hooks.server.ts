@@ -1,4 +1,5 @@
 import type { Handle, HandleServerError, RequestEvent, ServerInit } from '@sveltejs/kit';
+import { compressed } from '$lib/server/compress';
 import { apiError, inApiShape, statusError } from '$lib/server/http';
 import { describeError, log } from '$lib/server/log';
 import {
@@ -170,6 +171,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 			? [['cache-control', 'no-store', true] as [string, string, boolean]]
 			: [])
 	]);
+
+	response = compressed(event.request, response);
 
 	log.info(
 		{

@@ -1,0 +1,67 @@
+import { test, expect } from '@playwright/test';
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
+
+/**
+ * Pages, JSON and static files travel compressed when the client accepts it, and as they are when
+ * it does not. Raw HTTP, so nothing decompresses on the test's behalf.
+ */
+
+const PORT = Number(process.env.E2E_PORT ?? 4173);
+
+function get(path: string, encoding?: string) {
+	return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>(
+		(done, fail) => {
+			http
+				.get(
+					{
+						host: '127.0.0.1',
+						port: PORT,
+						path,
+						headers: encoding ? { 'accept-encoding': encoding } : {}
+					},
+					(res) => {
+						const chunks: Buffer[] = [];
+						res.on('data', (chunk: Buffer) => chunks.push(chunk));
+						res.on('end', () =>
+							done({
+								status: res.statusCode ?? 0,
+								headers: res.headers,
+								body: Buffer.concat(chunks)
+							})
+						);
+					}
+				)
+				.on('error', fail);
+		}
+	);
+}
+
+for (const [what, path, marker] of [
+	['a page', '/states', '<html'],
+	['a JSON answer', '/api/states', '"states"']
+] as const) {
+	test(`${what} is gzipped for a client that accepts it, and plain otherwise`, async () => {
+		const zipped = await get(path, 'gzip, deflate, br');
+		expect(zipped.status).toBe(200);
+		expect(zipped.headers['content-encoding']).toBe('gzip');
+		expect(zipped.headers.vary).toMatch(/accept-encoding/i);
+		const text = gunzipSync(zipped.body).toString('utf8');
+		expect(text).toContain(marker);
+
+		const plain = await get(path);
+		expect(plain.headers['content-encoding']).toBeUndefined();
+		expect(plain.body.toString('utf8')).toContain(marker);
+		expect(zipped.body.length).toBeLessThan(plain.body.length / 2);
+	});
+}
+
+test('built assets are served precompressed', async () => {
+	const home = (await get('/')).body.toString('utf8');
+	const asset = /\/_app\/immutable\/[^"]+\.js/.exec(home)?.[0];
+	expect(asset).toBeTruthy();
+	const zipped = await get(asset!, 'gzip');
+	expect(zipped.headers['content-encoding']).toBe('gzip');
+	const plain = await get(asset!);
+	expect(gunzipSync(zipped.body).toString('utf8')).toBe(plain.body.toString('utf8'));
+});
