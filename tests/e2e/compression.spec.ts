@@ -65,3 +65,25 @@ test('built assets are served precompressed', async () => {
 	const plain = await get(asset!);
 	expect(gunzipSync(zipped.body).toString('utf8')).toBe(plain.body.toString('utf8'));
 });
+
+test('/api/states is revalidated, not re-sent, while no listing changes', async () => {
+	const first = await fetch(`http://127.0.0.1:${PORT}/api/states`);
+	const etag = first.headers.get('etag');
+	expect(etag).toMatch(/^"states-[0-9a-f]+-\d+"$/);
+	expect(first.headers.get('cache-control')).toBe('public, max-age=0, must-revalidate');
+	await first.arrayBuffer();
+
+	const again = await fetch(`http://127.0.0.1:${PORT}/api/states`, {
+		headers: { 'if-none-match': etag! }
+	});
+	expect(again.status).toBe(304);
+	expect(await again.text()).toBe('');
+	expect(again.headers.get('etag')).toBe(etag);
+	expect(again.headers.get('x-content-type-options')).toBe('nosniff');
+
+	const other = await fetch(`http://127.0.0.1:${PORT}/api/states`, {
+		headers: { 'if-none-match': '"states-other-0"' }
+	});
+	expect(other.status).toBe(200);
+	expect(((await other.json()) as { states: unknown[] }).states.length).toBeGreaterThan(50);
+});
