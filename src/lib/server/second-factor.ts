@@ -221,15 +221,20 @@ export async function verifySecondFactor(
 	});
 }
 
+/** Deletes an account's factor (enrolled or pending) and its recovery codes; true if it was on. */
+export async function removeFactor(tx: Database, userId: number): Promise<boolean> {
+	const removed = await tx
+		.delete(userSecondFactors)
+		.where(eq(userSecondFactors.userId, userId))
+		.returning({ enabledAt: userSecondFactors.enabledAt });
+	await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+	return Boolean(removed[0]?.enabledAt);
+}
+
 /** Removes the factor and its recovery codes; the caller has checked a code or the password. */
 export async function disable(db: Database, userId: number): Promise<void> {
 	await db.transaction(async (tx) => {
-		const removed = await tx
-			.delete(userSecondFactors)
-			.where(eq(userSecondFactors.userId, userId))
-			.returning({ enabledAt: userSecondFactors.enabledAt });
-		await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
-		if (removed[0]?.enabledAt) {
+		if (await removeFactor(tx, userId)) {
 			await audit.record(tx, {
 				actorId: userId,
 				action: 'user.second-factor.disable',

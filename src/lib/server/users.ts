@@ -3,7 +3,8 @@ import { STAFF_ROLES, type CreateUserInput, type StaffRole } from '../schemas/us
 import * as audit from './audit';
 import { hashPassword, PASSWORD_MIN, revokeSessions } from './auth';
 import { isUniqueViolation, oneRow, type Database } from './db';
-import { recoveryCodes, sessions, signInChallenges, users, userSecondFactors } from './db/schema';
+import { sessions, users, userSecondFactors } from './db/schema';
+import * as secondFactor from './second-factor';
 
 /**
  * Admin and moderator accounts, managed by admins. Every change is in the audit log, written in
@@ -286,13 +287,9 @@ export async function resetSecondFactor(
 	return db.transaction(async (tx) => {
 		const target = await lockTarget(tx, userId);
 		if (!target) return refuse('form', NOT_FOUND, 404);
-		const removed = await tx
-			.delete(userSecondFactors)
-			.where(eq(userSecondFactors.userId, userId))
-			.returning({ enabledAt: userSecondFactors.enabledAt });
-		await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
-		await tx.delete(signInChallenges).where(eq(signInChallenges.userId, userId));
-		if (!removed[0]?.enabledAt) return { ok: true, user: target, changed: false };
+		const wasOn = await secondFactor.removeFactor(tx, userId);
+		await secondFactor.endChallenges(tx, userId);
+		if (!wasOn) return { ok: true, user: target, changed: false };
 		const ended = await countSessions(tx, userId);
 		await revokeSessions(tx, userId);
 		await audit.record(tx, {
