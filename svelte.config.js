@@ -1,6 +1,7 @@
 import adapter from '@sveltejs/adapter-node';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
-import { copyFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 
 /**
  * adapter-node, with scripts/server-entry.js as build/index.js: the same request handler, served
@@ -18,9 +19,22 @@ function nodeServer() {
 			await node.adapt(builder);
 			copyFileSync('scripts/server-entry.js', 'build/index.js');
 			copyFileSync('src/lib/server/security-headers.js', 'build/security-headers.js');
+			copyFileSync('src/lib/server/page-cache.js', 'build/page-cache.js');
 			rmSync('build/index.js.map', { force: true });
 		}
 	};
+}
+
+/**
+ * The CSP source for the one inline script in src/app.html (it must run before the app's own
+ * scripts): its hash, so the policy allows exactly that script and the page needs no nonce.
+ * @returns {`sha256-${string}`}
+ */
+function appTemplateScriptHash() {
+	const template = readFileSync('src/app.html', 'utf8');
+	const script = /<script>([\s\S]*?)<\/script>/.exec(template);
+	if (!script?.[1]) throw new Error('src/app.html: the inline <script> was not found');
+	return `sha256-${createHash('sha256').update(script[1]).digest('base64')}`;
 }
 
 /** @type {import('@sveltejs/kit').Config} */
@@ -42,10 +56,14 @@ const config = {
 				);
 			}
 		},
+		// Hashes, not nonces: a page's policy is then part of its content, the same for every copy
+		// of it, so a kept page can be sent again and its entity tag means something
+		// (docs/decisions/021-rendered-page-cache.md).
 		csp: {
-			mode: 'auto',
+			mode: 'hash',
 			directives: {
 				'default-src': ['self'],
+				'script-src': ['self', appTemplateScriptHash()],
 				'img-src': ['self', 'data:', 'https:'],
 				// Style elements only from the site's own files; style attributes stay allowed, because
 				// Svelte writes computed values into them (bar and star widths, map swatches) and a

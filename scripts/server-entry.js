@@ -30,13 +30,18 @@ const headersTimeout = Number(env.HEADERS_TIMEOUT || 0);
 let handler;
 /** @type {(served: { https: boolean }) => Record<string, string>} */
 let securityHeaders;
+/** @type {typeof import('../src/lib/server/page-cache.js')} */
+let pageCache;
 try {
 	// Beside this file in build/. Importing the handler starts the app (SvelteKit's init hook:
-	// database, migrations, demo data); the headers module is src/lib/server/security-headers.js.
+	// database, migrations, demo data); the headers module is src/lib/server/security-headers.js,
+	// the kept pages src/lib/server/page-cache.js.
 	const handlerFile = './handler.js';
 	const headersFile = './security-headers.js';
+	const pageCacheFile = './page-cache.js';
 	({ handler } = await import(handlerFile));
 	({ securityHeaders } = await import(headersFile));
+	pageCache = await import(pageCacheFile);
 } catch (err) {
 	console.error(
 		`The directory could not start: ${err instanceof Error ? err.message : String(err)}`
@@ -83,6 +88,49 @@ function servedOverHttps(req) {
 	return req.headers[env.PROTOCOL_HEADER.toLowerCase()] === 'https';
 }
 
+/**
+ * The origin the app sees for a request, as adapter-node derives it (ORIGIN, else the protocol
+ * and host headers): kept pages are keyed by it, since a page may print it.
+ * @param {http.IncomingMessage} req
+ */
+function originOf(req) {
+	if (env.ORIGIN) return env.ORIGIN;
+	const protocol =
+		(env.PROTOCOL_HEADER && req.headers[env.PROTOCOL_HEADER.toLowerCase()]) || 'https';
+	const host = (env.HOST_HEADER && req.headers[env.HOST_HEADER.toLowerCase()]) || req.headers.host;
+	return `${String(protocol)}://${String(host)}`;
+}
+
+/**
+ * Answers a repeat request for a public page or list from the copy the app kept, without
+ * SvelteKit; false when there is none. Logged like the app's own requests, never by URL.
+ * @param {http.IncomingMessage} req
+ * @param {http.ServerResponse} res
+ */
+function answeredFromCache(req, res) {
+	const method = req.method ?? 'GET';
+	const path = req.url ?? '/';
+	if (!pageCache.cacheableRequest(method, path, req.headers.cookie)) return false;
+	const entry = pageCache.lookup(pageCache.keyOf(originOf(req), path));
+	if (!entry) return false;
+	const requestId = pageCache.requestIdFrom(
+		/** @type {string | undefined} */ (req.headers['x-request-id'])
+	);
+	const { status, headers, body } = pageCache.answerFor(entry, {
+		method,
+		ifNoneMatch: req.headers['if-none-match'],
+		acceptEncoding: req.headers['accept-encoding']
+	});
+	res.statusCode = status;
+	for (const [name, value] of headers) res.setHeader(name, value);
+	res.setHeader('x-request-id', requestId);
+	res.end(body);
+	process.stdout.write(
+		`${JSON.stringify({ level: 'info', time: new Date().toISOString(), reqId: requestId, method, route: entry.route, status, ms: 0, cache: 'hit', msg: 'request' })}\n`
+	);
+	return true;
+}
+
 /** @param {boolean} https */
 const headerLines = (https) =>
 	Object.entries(securityHeaders({ https }))
@@ -103,6 +151,7 @@ const server = http.createServer((req, res) => {
 		if (closingIdle) afterTurns(2, () => server.closeIdleConnections());
 	});
 	if (stopping) res.setHeader('connection', 'close');
+	if (answeredFromCache(req, res)) return;
 	void handler(req, res, () => {
 		res.statusCode = 404;
 		res.end('Not found');

@@ -1,5 +1,6 @@
 import type { Handle, HandleServerError, RequestEvent, ServerInit } from '@sveltejs/kit';
 import { compressed } from '$lib/server/compress';
+import { onChange } from '$lib/server/events';
 import { apiError, inApiShape, statusError } from '$lib/server/http';
 import { describeError, log } from '$lib/server/log';
 import {
@@ -8,6 +9,7 @@ import {
 	RETRY_AFTER_SECONDS,
 	UNAVAILABLE_MESSAGE
 } from '$lib/server/outage';
+import * as pageCache from '$lib/server/page-cache.js';
 import { plainPage } from '$lib/server/plain-page';
 import { cleanSearch, readableForm, type Refusal } from '$lib/server/request-guard';
 import { refusal, refusedOrigin } from '$lib/server/same-origin';
@@ -37,13 +39,8 @@ export const init: ServerInit = async () => {
 	await startup.start();
 };
 
-/** A proxy's request id is kept when it looks like one; otherwise the app makes its own. */
-const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
-
-function requestIdOf(request: Request): string {
-	const given = request.headers.get('x-request-id');
-	return given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
-}
+// Kept pages were built from data a committed write may have changed (src/lib/server/page-cache.js).
+onChange(() => pageCache.invalidate());
 
 const RETRY_AFTER = { 'retry-after': String(RETRY_AFTER_SECONDS) };
 
@@ -142,11 +139,28 @@ function withHeaders(response: Response, headers: [string, string, boolean][]): 
 	return target;
 }
 
+/** The answer to this request from a kept entry: a 304 when the client's copy is current. */
+function fromEntry(entry: pageCache.Entry, request: Request): Response {
+	const { status, headers, body } = pageCache.answerFor(entry, {
+		method: request.method,
+		ifNoneMatch: request.headers.get('if-none-match'),
+		acceptEncoding: request.headers.get('accept-encoding')
+	});
+	return new Response(body && new Uint8Array(body), { status, headers });
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
-	const requestId = requestIdOf(event.request);
+	const requestId = pageCache.requestIdFrom(event.request.headers.get('x-request-id'));
 	event.locals.requestId = requestId;
 	const api = isApi(event.url.pathname);
+	const method = event.request.method;
+	// Read before anything runs: an answer built while a write commits is never kept.
+	const builtAt = pageCache.version();
+	// As sent: SvelteKit's event.url drops the `/__data.json` of a data request.
+	const requested = new URL(event.request.url);
+	const sent = requested.pathname + requested.search;
+	const anonymous = pageCache.cacheableRequest(method, sent, event.request.headers.get('cookie'));
 
 	let response = await answer(event, resolve);
 	if (event.locals.databaseUnavailable) {
@@ -172,7 +186,28 @@ export const handle: Handle = async ({ event, resolve }) => {
 			: [])
 	]);
 
-	response = compressed(event.request, response);
+	let cache: 'hit' | 'miss' | 'pass' = 'pass';
+	if (
+		anonymous &&
+		method === 'GET' &&
+		!event.locals.user &&
+		!event.locals.databaseUnavailable &&
+		pageCache.cacheableResponse(response)
+	) {
+		const entry = await pageCache.toEntry(response, event.route.id);
+		pageCache.keep(pageCache.keyOf(requested.origin, sent), builtAt, entry);
+		response = fromEntry(entry, event.request);
+		response.headers.set('x-request-id', requestId);
+		cache = 'miss';
+	} else {
+		if (!response.headers.has('cache-control')) {
+			// A form's answer, or a page for a session or a precise place: for this client only.
+			const mine =
+				method !== 'GET' && method !== 'HEAD' ? 'no-store' : anonymous ? null : 'private, no-store';
+			if (mine) response = withHeaders(response, [['cache-control', mine, true]]);
+		}
+		response = compressed(event.request, response);
+	}
 
 	log.info(
 		{
@@ -180,7 +215,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 			method: event.request.method,
 			route: event.route.id,
 			status: response.status,
-			ms: Math.round(performance.now() - started)
+			ms: Math.round(performance.now() - started),
+			cache
 		},
 		'request'
 	);

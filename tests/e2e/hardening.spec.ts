@@ -296,7 +296,9 @@ test.describe('headers on every kind of answer', () => {
 	test('pages allow forms to post only to this site', async () => {
 		const csp = (await send('/')).headers.get('content-security-policy') ?? '';
 		expect(csp).toContain("form-action 'self'");
-		expect(csp).toMatch(/script-src 'self' 'nonce-/);
+		// Scripts by hash (decision 021): the same policy for every copy of a page.
+		expect(csp).toMatch(/script-src 'self' 'sha256-/);
+		expect(csp).not.toContain('nonce-');
 	});
 
 	test('a request id on every answer: made fresh, or a proxy’s kept', async () => {

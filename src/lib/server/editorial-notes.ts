@@ -4,6 +4,7 @@ import type { EditorialNoteInput } from '../schemas/provider-admin';
 import * as audit from './audit';
 import { oneRow, type Database } from './db';
 import { annotations, providers, users } from './db/schema';
+import { providersChanged } from './events';
 
 /**
  * Moderators' editorial notes on a provider: written, corrected and retired here, shown on the
@@ -44,6 +45,16 @@ export async function notesFor(db: Database, providerId: number): Promise<Editor
 export type NoteResult =
 	{ ok: true; id: number } | { ok: false; code: 'not_found' | 'retired'; message: string };
 
+/** Notes show on the public profile: a committed change is announced, as listing changes are. */
+async function announced(
+	db: Database,
+	work: (tx: Database) => Promise<NoteResult>
+): Promise<NoteResult> {
+	const result = await db.transaction(work);
+	if (result.ok) providersChanged();
+	return result;
+}
+
 const NO_PROVIDER = 'That provider does not exist.';
 const NO_NOTE = 'That note does not belong to this provider (or no longer exists).';
 const RETIRED = 'That note was already retired; add a new one instead.';
@@ -54,7 +65,7 @@ export async function addNote(
 	input: EditorialNoteInput,
 	actor: { id: number }
 ): Promise<NoteResult> {
-	return db.transaction(async (tx): Promise<NoteResult> => {
+	return announced(db, async (tx): Promise<NoteResult> => {
 		const [provider] = await tx
 			.select({ id: providers.id })
 			.from(providers)
@@ -99,7 +110,7 @@ export async function editNote(
 	input: EditorialNoteInput,
 	actor: { id: number }
 ): Promise<NoteResult> {
-	return db.transaction(async (tx): Promise<NoteResult> => {
+	return announced(db, async (tx): Promise<NoteResult> => {
 		const locked = await lockActiveNote(tx, providerId, annotationId);
 		if (!locked.ok) return locked;
 		const { note } = locked;
@@ -127,7 +138,7 @@ export async function retireNote(
 	reason: string | undefined,
 	actor: { id: number }
 ): Promise<NoteResult> {
-	return db.transaction(async (tx): Promise<NoteResult> => {
+	return announced(db, async (tx): Promise<NoteResult> => {
 		const locked = await lockActiveNote(tx, providerId, annotationId);
 		if (!locked.ok) return locked;
 		const { note } = locked;

@@ -1,6 +1,7 @@
 import { and, count, eq } from 'drizzle-orm';
 import * as audit from './audit';
 import { oneRow, type Database } from './db';
+import { feedbackChanged } from './events';
 import { recomputeFeedback } from './feedback';
 import { lockProvider } from './providers';
 import { problemReports, providers, ratings } from './db/schema';
@@ -22,7 +23,7 @@ export async function setRatingStatus(
 	reason: string | null,
 	actor?: { id: number }
 ): Promise<boolean> {
-	return db.transaction(async (tx) => {
+	const changed = await db.transaction(async (tx) => {
 		const [rating] = await tx
 			.select({
 				providerId: ratings.providerId,
@@ -69,6 +70,8 @@ export async function setRatingStatus(
 		}
 		return true;
 	});
+	if (changed) feedbackChanged();
+	return changed;
 }
 
 export interface HeldRating {

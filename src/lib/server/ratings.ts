@@ -5,6 +5,7 @@ import type { RouteCode } from '../domain/routes';
 import type { RatingInput } from '../schemas/rating';
 import { clientHashes, deviceHashes } from './client-hash';
 import { config } from './config';
+import { feedbackChanged } from './events';
 import { oneRow, type Database } from './db';
 import { recomputeFeedback } from './feedback';
 import { lockProvider, notPublished, publishedId } from './providers';
@@ -325,7 +326,7 @@ export async function submitRating(
 	if (wrongRoute) return wrongRoute;
 	const who = await identify(db, client, now);
 
-	return db.transaction(async (tx): Promise<SubmitResult> => {
+	const result = await db.transaction(async (tx): Promise<SubmitResult> => {
 		await lockWriters(tx, who.address.current, providerId);
 		const replayed = await byIdempotencyKey(tx, input.idempotencyKey);
 		if (replayed) return replayResult(replayed, providerId);
@@ -344,6 +345,8 @@ export async function submitRating(
 		await recomputeFeedback(tx, providerId);
 		return { ok: true, id, status: hold ? 'held' : 'published', replay: false };
 	});
+	if (result.ok && !result.replay) feedbackChanged();
+	return result;
 }
 
 async function byIdempotencyKey(db: Database, key: string) {
