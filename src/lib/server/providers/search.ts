@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { and, asc, count, eq, sql, type SQL } from 'drizzle-orm';
 import { brief, EMPTY_SUMMARY } from '../../domain/feedback';
 import { IN_PERSON_KINDS } from '../../domain/kinds';
@@ -143,17 +142,6 @@ function emptyRouteCounts(): RouteCounts {
 /** Bumped after every committed change to providers; a cached matrix of an older one is stale. */
 let providersVersion = 0;
 onProvidersChanged(() => providersVersion++);
-
-/** Tells this process's versions from an earlier run's, which also started at 0. */
-const BOOT = randomBytes(6).toString('hex');
-
-/**
- * An entity tag for answers built from the matrix: the same while no provider changes, new after
- * every change and every restart. Read it before `coverage`, in the same tick.
- */
-export function coverageTag(): string {
-	return `"states-${BOOT}-${providersVersion}"`;
-}
 
 /** Per database handle (tests open several), with the providers' version it was counted at. */
 const coverageCache = new WeakMap<Database, { version: number; matrix: Promise<CoverageMatrix> }>();
