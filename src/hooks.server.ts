@@ -162,6 +162,39 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const sent = requested.pathname + requested.search;
 	const anonymous = pageCache.cacheableRequest(method, sent, event.request.headers.get('cookie'));
 
+	const key = anonymous && method === 'GET' ? pageCache.keyOf(requested.origin, sent) : null;
+	const shared = key ? await pageCache.underway(key, builtAt) : undefined;
+	if (shared) {
+		// Another request was building this very answer: send its copy.
+		const response = fromEntry(shared, event.request);
+		response.headers.set('x-request-id', requestId);
+		logRequest(event, response.status, started, 'shared');
+		return response;
+	}
+	const built = key ? pageCache.building(key, builtAt) : null;
+	try {
+		return await respond(event, resolve, { builtAt, key, anonymous, api, started });
+	} finally {
+		built?.(key ? pageCache.lookup(key) : undefined);
+	}
+};
+
+interface Circumstances {
+	builtAt: number;
+	/** The kept-answer key, for an anonymous GET of a public path. */
+	key: string | null;
+	anonymous: boolean;
+	api: boolean;
+	started: number;
+}
+
+async function respond(
+	event: RequestEvent,
+	resolve: Parameters<Handle>[0]['resolve'],
+	{ builtAt, key, anonymous, api, started }: Circumstances
+): Promise<Response> {
+	const method = event.request.method;
+	const requestId = event.locals.requestId;
 	let response = await answer(event, resolve);
 	if (event.locals.databaseUnavailable) {
 		// Pages, the API and form answers alike (src/lib/server/forms.ts): 503, and when to retry.
@@ -186,16 +219,15 @@ export const handle: Handle = async ({ event, resolve }) => {
 			: [])
 	]);
 
-	let cache: 'hit' | 'miss' | 'pass' = 'pass';
+	let cache: 'miss' | 'pass' = 'pass';
 	if (
-		anonymous &&
-		method === 'GET' &&
+		key &&
 		!event.locals.user &&
 		!event.locals.databaseUnavailable &&
 		pageCache.cacheableResponse(response)
 	) {
 		const entry = await pageCache.toEntry(response, event.route.id);
-		pageCache.keep(pageCache.keyOf(requested.origin, sent), builtAt, entry);
+		pageCache.keep(key, builtAt, entry);
 		response = fromEntry(entry, event.request);
 		response.headers.set('x-request-id', requestId);
 		cache = 'miss';
@@ -209,19 +241,24 @@ export const handle: Handle = async ({ event, resolve }) => {
 		response = compressed(event.request, response);
 	}
 
+	logRequest(event, response.status, started, cache);
+	return response;
+}
+
+/** One line per request: never the URL, the query or the client's address. */
+function logRequest(event: RequestEvent, status: number, started: number, cache: string) {
 	log.info(
 		{
-			reqId: requestId,
+			reqId: event.locals.requestId,
 			method: event.request.method,
 			route: event.route.id,
-			status: response.status,
+			status,
 			ms: Math.round(performance.now() - started),
 			cache
 		},
 		'request'
 	);
-	return response;
-};
+}
 
 /**
  * Errors SvelteKit caught in a load, an action or an endpoint. A database outage is told apart

@@ -46,7 +46,14 @@ export const PUBLIC_CACHING = 'public, max-age=0, must-revalidate';
  * @property {number} storedAt
  */
 
-/** @typedef {{ version: number, entries: Map<string, Entry>, bytes: number }} Store */
+/**
+ * @typedef {object} Store
+ * @property {number} version
+ * @property {Map<string, Entry>} entries
+ * @property {number} bytes
+ * @property {Map<string, { version: number, answer: Promise<Entry | undefined> }>} renders
+ *   answers being built, by key
+ */
 
 const STORE = Symbol.for('ketamine-directory.page-cache');
 
@@ -55,7 +62,7 @@ function store() {
 	const global = /** @type {Record<symbol, Store | undefined>} */ (
 		/** @type {unknown} */ (globalThis)
 	);
-	return (global[STORE] ??= { version: 0, entries: new Map(), bytes: 0 });
+	return (global[STORE] ??= { version: 0, entries: new Map(), bytes: 0, renders: new Map() });
 }
 
 /** The data's version in this process; it moves on every `invalidate`. */
@@ -106,6 +113,40 @@ export function lookup(key) {
 		return undefined;
 	}
 	return entry;
+}
+
+/**
+ * The answer being built for `key` at this version, if one is: a request that finds it waits for
+ * it instead of building the same page again (fifty visitors arriving together after a write
+ * cost one render, not fifty). Resolves to undefined when that answer could not be kept.
+ * @param {string} key
+ * @param {number} builtAt
+ * @returns {Promise<Entry | undefined> | undefined}
+ */
+export function underway(key, builtAt) {
+	const render = store().renders.get(key);
+	return render && render.version === builtAt ? render.answer : undefined;
+}
+
+/**
+ * Announces that this request builds the answer for `key`; call the returned function with the
+ * entry (or undefined) once it is known, whatever happens.
+ * @param {string} key
+ * @param {number} builtAt
+ * @returns {(entry: Entry | undefined) => void}
+ */
+export function building(key, builtAt) {
+	const renders = store().renders;
+	/** @type {(entry: Entry | undefined) => void} */
+	let settle = () => {};
+	/** @type {Promise<Entry | undefined>} */
+	const answer = new Promise((resolve) => (settle = resolve));
+	const render = { version: builtAt, answer };
+	renders.set(key, render);
+	return (entry) => {
+		if (renders.get(key) === render) renders.delete(key);
+		settle(entry);
+	};
 }
 
 /** @param {Entry} entry */

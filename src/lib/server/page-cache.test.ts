@@ -112,3 +112,26 @@ describe('a kept page', () => {
 		expect(pageCache.lookup(`k${n - 1}`)).toBeDefined();
 	});
 });
+
+describe('requests arriving together', () => {
+	it('wait for the one building the answer, and get its copy', async () => {
+		const at = pageCache.version();
+		expect(pageCache.underway(KEY, at)).toBeUndefined();
+		const done = pageCache.building(KEY, at);
+		const waiting = pageCache.underway(KEY, at);
+		expect(waiting).toBeDefined();
+		const entry = await pageCache.toEntry(page('<p>built once</p>'), '/states');
+		pageCache.keep(KEY, at, entry);
+		done(pageCache.lookup(KEY));
+		expect(await waiting).toBe(entry);
+		expect(pageCache.underway(KEY, at)).toBeUndefined();
+	});
+
+	it('after a write, build their own answer rather than wait for one from before it', () => {
+		const at = pageCache.version();
+		const done = pageCache.building(KEY, at);
+		pageCache.invalidate();
+		expect(pageCache.underway(KEY, pageCache.version())).toBeUndefined();
+		done(undefined);
+	});
+});
