@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { and, asc, eq, exists, gt, inArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import {
 	EMPTY_SUMMARY,
 	FEEDBACK_RULES_VERSION,
@@ -285,12 +285,12 @@ const storedVersion = sql`coalesce((${providerFeedback.summary} ->> 'rulesVersio
 const storedTallyVersion = sql`coalesce((${providerFeedback.tallies} ->> 'version')::int, 0)`;
 
 /** Rebuilds a batch of providers in one transaction, each row locked in id order first. */
-async function recomputeBatch(db: Database, ids: number[]): Promise<number> {
+async function recomputeBatch(db: Database, ids: number[]) {
 	return db.transaction(async (tx) => {
 		await tx.execute(
 			sql`select 1 from ${providers} where ${anyOf(providers.id, ids)} order by ${providers.id} for update`
 		);
-		return (await rebuildAndStore(tx, ids)).changed;
+		return rebuildAndStore(tx, ids);
 	});
 }
 
@@ -303,32 +303,36 @@ const DEFAULT_BATCH = 1000;
 
 /**
  * Calls `each` with the ids `nextIds` names — the first `limit` ids after `after`, in id order —
- * a batch at a time, until it names none; returns how many.
+ * a batch at a time, until it names none; returns the sum of what `each` returned.
  */
 async function inBatches(
 	batchSize: number,
 	nextIds: (after: number, limit: number) => Promise<{ id: number }[]>,
-	each: (ids: number[]) => Promise<void>
+	each: (ids: number[]) => Promise<number>
 ): Promise<number> {
 	let done = 0;
 	for (let after = 0; ;) {
 		const ids = (await nextIds(after, batchSize)).map((r) => r.id);
 		if (ids.length === 0) return done;
-		await each(ids);
-		done += ids.length;
+		done += await each(ids);
 		// ids is not empty here (the loop returned above when it was).
 		after = ids[ids.length - 1]!;
 	}
 }
 
-/** Rebuilds, a batch per transaction, the providers `nextIds` names; returns how many. */
+/**
+ * Rebuilds, a batch per transaction, the providers `nextIds` names that have ratings or a stored
+ * aggregate; returns how many.
+ */
 async function recomputeInBatches(
 	db: Database,
 	batchSize: number,
 	nextIds: (after: number, limit: number) => Promise<{ id: number }[]>
 ): Promise<number> {
 	return inBatches(batchSize, nextIds, async (ids) => {
-		if ((await recomputeBatch(db, ids)) > 0) feedbackChanged();
+		const { rebuilt, changed } = await recomputeBatch(db, ids);
+		if (changed > 0) feedbackChanged();
+		return rebuilt.length;
 	});
 }
 
@@ -356,20 +360,13 @@ export function recomputeStale(db: Database, options: RecomputeOptions = {}) {
 	);
 }
 
-/** The next `limit` providers after `after` that have ratings or a stored aggregate. */
-function withFeedback(db: Database) {
-	const has = (table: typeof ratings | typeof providerFeedback) =>
-		exists(
-			db
-				.select({ one: sql`1` })
-				.from(table)
-				.where(eq(table.providerId, providers.id))
-		);
+/** The next `limit` providers after `after`, by id (an index range, whatever the table's size). */
+function providerIds(db: Database) {
 	return (after: number, limit: number) =>
 		db
 			.select({ id: providers.id })
 			.from(providers)
-			.where(and(gt(providers.id, after), or(has(ratings), has(providerFeedback))))
+			.where(gt(providers.id, after))
 			.orderBy(asc(providers.id))
 			.limit(limit);
 }
@@ -380,7 +377,7 @@ function withFeedback(db: Database) {
  * (`npm run feedback:recompute`).
  */
 export function recomputeAll(db: Database, options: RecomputeOptions = {}) {
-	return recomputeInBatches(db, options.batchSize ?? DEFAULT_BATCH, withFeedback(db));
+	return recomputeInBatches(db, options.batchSize ?? DEFAULT_BATCH, providerIds(db));
 }
 
 /** A provider whose stored aggregate is not what its ratings give, and the fields that differ. */
@@ -399,13 +396,14 @@ export async function verifyFeedback(
 	options: RecomputeOptions = {}
 ): Promise<FeedbackMismatch[]> {
 	const mismatches: FeedbackMismatch[] = [];
-	await inBatches(options.batchSize ?? DEFAULT_BATCH, withFeedback(db), async (ids) => {
+	await inBatches(options.batchSize ?? DEFAULT_BATCH, providerIds(db), async (ids) => {
 		const rebuilt = await db.transaction((tx) => rebuild(tx, ids), {
 			isolationLevel: 'repeatable read',
 			accessMode: 'read only'
 		});
 		for (const { providerId, differs } of rebuilt)
 			if (differs.length) mismatches.push({ providerId, differs });
+		return rebuilt.length;
 	});
 	return mismatches;
 }
