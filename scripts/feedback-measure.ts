@@ -49,7 +49,7 @@ async function seed(db: Database) {
 	await db.execute(sql`
 		insert into ratings (provider_id, status, overall, effectiveness, support, value, education,
 			setting, recommend, route, price_paid, client_hash, created_at, published_at)
-		select case when g <= ${HOT_RATINGS} then 1 else 2 + (g * 7919) % (${PROVIDERS} - 1) end,
+		select case when g <= ${HOT_RATINGS} then 1 else 2 + (g::bigint * 7919) % (${PROVIDERS} - 1) end,
 			case when g % 50 = 0 then 'held'::rating_status else 'published'::rating_status end,
 			1 + g % 5, nullif(g % 6, 0), nullif((g / 3) % 6, 0), nullif((g / 5) % 6, 0),
 			nullif((g / 7) % 6, 0), nullif((g / 11) % 6, 0), nullif(g % 12, 11) ,

@@ -20,11 +20,11 @@ import { describeEachDatabase } from '../helpers/databases';
 import { insertProvider, slugFor } from '../helpers/fixtures';
 import { missing } from '../helpers/rows';
 
-/** Bursts come quickly: more than 4 ratings for a provider within an hour are all held. */
+/** Bursts come quickly: more than 3 ratings for a provider within an hour are all held. */
 const LIMITS: Limits = {
 	perAddressPerHour: 100_000,
 	repeatDays: 30,
-	burstPerProviderPerHour: 4,
+	burstPerProviderPerHour: 3,
 	burstPerAddressPerDay: 100_000
 };
 
@@ -83,9 +83,11 @@ describeEachDatabase('incremental feedback', (ctx) => {
 		const stored: number[] = [];
 		let clock = T0.getTime();
 		for (let round = 0; round < 60; round++) {
-			// Mostly spaced out; now and then a run close together, which the burst rule holds.
-			clock += rand() < 0.3 ? 60_000 : HOUR + 60_000;
-			const providerId = pick(mix);
+			// Mostly spaced out, but every tenth round starts a run of four within minutes for one
+			// provider: the burst rule holds the fourth and re-holds the three before it.
+			const inBurst = round % 10 < 4;
+			clock += inBurst ? 60_000 : HOUR + 60_000;
+			const providerId = inBurst ? mix[Math.floor(round / 10) % mix.length]! : pick(mix);
 			const input = ratingSchema.parse({
 				ownExperience: 'on',
 				idempotencyKey: randomUUID(),
