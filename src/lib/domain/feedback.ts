@@ -186,9 +186,13 @@ export function effectivenessAnswer(rating: RatingFacts): number {
  * LABEL_MIN_ANSWERS answers, where one or two patients would read as "100%" or "0%".
  */
 export function effectivePercent(stars: readonly number[]): number | null {
-	if (stars.length < LABEL_MIN_ANSWERS) return null;
-	const responders = stars.filter((s) => s > NON_RESPONDER_MAX_STARS).length;
-	return Math.round((responders * 100) / stars.length);
+	return effectiveShare(stars.filter((s) => s > NON_RESPONDER_MAX_STARS).length, stars.length);
+}
+
+/** effectivePercent from counts: `responders` of `answers`. */
+export function effectiveShare(responders: number, answers: number): number | null {
+	if (answers < LABEL_MIN_ANSWERS) return null;
+	return Math.round((responders * 100) / answers);
 }
 
 /** The label for `count` effectiveness answers averaging `mean`. */
@@ -200,16 +204,28 @@ export function effectivenessLabel(mean: number | null, count: number): Effectiv
 
 /** Share of 9–10 answers minus share of 0–6 answers, in points from −100 to 100. */
 export function recommendScore(answers: readonly number[]) {
-	if (answers.length === 0) return null;
-	const promoters = answers.filter((a) => a >= 9).length;
-	const detractors = answers.filter((a) => a <= 6).length;
+	return recommendFromCounts(
+		answers.filter((a) => a >= PROMOTER_MIN).length,
+		answers.filter((a) => a <= DETRACTOR_MAX).length,
+		answers.length
+	);
+}
+
+/** "Would you recommend" answers from this value up are promoters… */
+export const PROMOTER_MIN = 9;
+/** …and up to this one detractors. */
+export const DETRACTOR_MAX = 6;
+
+/** recommendScore from counts: `promoters` and `detractors` among `count` answers. */
+export function recommendFromCounts(promoters: number, detractors: number, count: number) {
+	if (count === 0) return null;
 	return {
 		// Halves round away from zero (+13 and −13 for one in eight), and never to −0.
 		score:
 			Math.sign(promoters - detractors) *
-				Math.round((Math.abs(promoters - detractors) * 100) / answers.length) +
+				Math.round((Math.abs(promoters - detractors) * 100) / count) +
 			0,
-		count: answers.length,
+		count,
 		promoters,
 		detractors
 	};
@@ -222,8 +238,19 @@ export function weightedScore(count: number, overallMean: number | null): number
 }
 
 export function caution(aspect: CautionAspect, stars: readonly number[]): Caution | null {
-	const total = stars.length;
-	const low = stars.filter((s) => s <= NON_RESPONDER_MAX_STARS).length;
+	return cautionFromCounts(
+		aspect,
+		stars.filter((s) => s <= NON_RESPONDER_MAX_STARS).length,
+		stars.length
+	);
+}
+
+/** caution from counts: `low` answers of NON_RESPONDER_MAX_STARS or fewer among `total`. */
+export function cautionFromCounts(
+	aspect: CautionAspect,
+	low: number,
+	total: number
+): Caution | null {
 	if (total < CAUTION_MIN_RATINGS || low / total < CAUTION_MIN_SHARE) return null;
 	return { aspect, low, total, text: cautionText(aspect, low, total) };
 }

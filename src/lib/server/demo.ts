@@ -1,9 +1,9 @@
 import { count, eq, sql } from 'drizzle-orm';
-import { summarize, toStored } from '../domain/feedback';
 import type { Listing } from '../domain/provider';
 import { oneRow, type Database } from './db';
-import { providerFeedback, providers, ratingConditions, ratings } from './db/schema';
+import { providers, ratingConditions, ratings } from './db/schema';
 import type { DemoProvider, DemoRating } from './demo/data';
+import { insertFeedback } from './feedback';
 import { generateDemoProviders, generateDemoRatings } from './demo/generate';
 import { insertListings, providerTransaction, type NewPlacement } from './providers';
 import { zipcodesModule } from './zipcodes';
@@ -113,17 +113,10 @@ async function insertDemoRatings(
 		);
 		if (links.length) await db.insert(ratingConditions).values(links);
 	}
-	const feedback = items.map(({ providerId, list }) => {
-		const summary = summarize(list);
-		return {
-			providerId,
-			ratingCount: summary.count,
-			overallMean: summary.overallMean,
-			weightedScore: summary.weightedScore,
-			summary: toStored(summary)
-		};
-	});
-	await db.insert(providerFeedback).values(feedback);
+	await insertFeedback(
+		db,
+		items.map(({ providerId, list }) => ({ providerId, published: list }))
+	);
 }
 
 /** Loads the demo set unless the directory already has providers. Returns how many were added. */

@@ -2,7 +2,7 @@ import { and, count, eq } from 'drizzle-orm';
 import * as audit from './audit';
 import { oneRow, type Database } from './db';
 import { feedbackChanged } from './events';
-import { recomputeFeedback } from './feedback';
+import { applyFeedbackChange, factsOf } from './feedback';
 import { lockProvider } from './providers';
 import { problemReports, providers, ratings } from './db/schema';
 import type { RatingStatus } from './ratings';
@@ -13,8 +13,8 @@ import type { RatingStatus } from './ratings';
  */
 
 /**
- * Moderation: publish, hold or hide one rating, recompute, and (with an actor) record it in the
- * audit log, all in one transaction.
+ * Moderation: publish, hold or hide one rating, move it in or out of the provider's feedback,
+ * and (with an actor) record it in the audit log, all in one transaction.
  */
 export async function setRatingStatus(
 	db: Database,
@@ -23,17 +23,24 @@ export async function setRatingStatus(
 	reason: string | null,
 	actor?: { id: number }
 ): Promise<boolean> {
-	const changed = await db.transaction(async (tx) => {
-		const [rating] = await tx
-			.select({
-				providerId: ratings.providerId,
-				status: ratings.status,
-				publishedAt: ratings.publishedAt
-			})
+	const done = await db.transaction(async (tx) => {
+		const [owner] = await tx
+			.select({ providerId: ratings.providerId })
 			.from(ratings)
 			.where(eq(ratings.id, ratingId));
-		if (!rating) return false;
-		await lockProvider(tx, rating.providerId);
+		if (!owner) return false;
+		await lockProvider(tx, owner.providerId);
+		// Read again under the lock: the status it moves from is what the aggregate counted.
+		const rating = oneRow(
+			await tx
+				.select({
+					providerId: ratings.providerId,
+					status: ratings.status,
+					publishedAt: ratings.publishedAt
+				})
+				.from(ratings)
+				.where(eq(ratings.id, ratingId))
+		);
 		await tx
 			.update(ratings)
 			.set({
@@ -45,7 +52,17 @@ export async function setRatingStatus(
 				...(status === 'published' ? { publishedAt: rating.publishedAt ?? new Date() } : {})
 			})
 			.where(eq(ratings.id, ratingId));
-		await recomputeFeedback(tx, rating.providerId);
+		if (rating.status !== status) {
+			const moved =
+				rating.status === 'published' || status === 'published'
+					? await factsOf(tx, [ratingId])
+					: [];
+			await applyFeedbackChange(tx, rating.providerId, {
+				published: status === 'published' ? moved : [],
+				unpublished: rating.status === 'published' ? moved : [],
+				held: (status === 'held' ? 1 : 0) - (rating.status === 'held' ? 1 : 0)
+			});
+		}
 		if (actor) {
 			// Deciding a rating answers every open report about it.
 			const closed = await tx
@@ -70,8 +87,8 @@ export async function setRatingStatus(
 		}
 		return true;
 	});
-	if (changed) feedbackChanged();
-	return changed;
+	if (done) feedbackChanged();
+	return done;
 }
 
 export interface HeldRating {

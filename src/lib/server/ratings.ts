@@ -1,13 +1,14 @@
 import { and, count, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { CONTACT_HOLD_REASON, hasContactDetails } from '../domain/comment-check';
+import type { RatingFacts } from '../domain/feedback';
 import type { RouteCode } from '../domain/routes';
 import type { RatingInput } from '../schemas/rating';
 import { clientHashes, deviceHashes } from './client-hash';
 import { config } from './config';
-import { feedbackChanged } from './events';
 import { oneRow, type Database } from './db';
-import { recomputeFeedback } from './feedback';
+import { feedbackChanged } from './events';
+import { applyFeedbackChange, factsOf } from './feedback';
 import { lockProvider, notPublished, publishedId } from './providers';
 import { providerRoutes, ratingConditions, ratings } from './db/schema';
 
@@ -220,20 +221,19 @@ async function holdReason(
 	limits: Limits
 ): Promise<string | null> {
 	const since = (ms: number) => gt(ratings.createdAt, new Date(now.getTime() - ms));
-	const { n: providerRecent } = oneRow(
-		await tx
-			.select({ n: count() })
-			.from(ratings)
-			.where(and(eq(ratings.providerId, providerId), since(HOUR)))
-	);
-	const { n: addressRecent } = oneRow(
-		await tx
-			.select({ n: count() })
-			.from(ratings)
-			.where(and(who.sameAddress, since(DAY)))
-	);
-	if (providerRecent + 1 > limits.burstPerProviderPerHour) return PROVIDER_BURST_REASON;
-	if (addressRecent + 1 > limits.burstPerAddressPerDay) return ADDRESS_BURST_REASON;
+	if (
+		(await countUpTo(
+			tx,
+			and(eq(ratings.providerId, providerId), since(HOUR))!,
+			limits.burstPerProviderPerHour
+		)) >= limits.burstPerProviderPerHour
+	)
+		return PROVIDER_BURST_REASON;
+	if (
+		(await countUpTo(tx, and(who.sameAddress, since(DAY))!, limits.burstPerAddressPerDay)) >=
+		limits.burstPerAddressPerDay
+	)
+		return ADDRESS_BURST_REASON;
 	// Another device at this address rated the provider recently: a household or shared Wi-Fi,
 	// or one person clearing cookies. Received either way, but a moderator decides.
 	if (
@@ -287,9 +287,26 @@ async function insertRating(
 	return row?.id;
 }
 
-/** A flood must not move the published score: hold the burst's earlier ratings too. */
-async function holdBurst(tx: Database, providerId: number, now: Date) {
-	await tx
+/**
+ * How many ratings match `where`, counting no further than `limit`: a limit check costs what the
+ * limit is, not what a provider with many ratings has.
+ */
+async function countUpTo(tx: Database, where: SQL, limit: number): Promise<number> {
+	const matching = tx
+		.select({ one: sql`1` })
+		.from(ratings)
+		.where(where)
+		.limit(limit)
+		.as('matching');
+	return oneRow(await tx.select({ n: count() }).from(matching)).n;
+}
+
+/**
+ * A flood must not move the published score: hold the burst's earlier ratings too. Returns the
+ * ratings it held, for the aggregate to take out.
+ */
+async function holdBurst(tx: Database, providerId: number, now: Date): Promise<RatingFacts[]> {
+	const moved = await tx
 		.update(ratings)
 		.set({ status: 'held', moderationReason: PROVIDER_BURST_REASON })
 		.where(
@@ -300,14 +317,36 @@ async function holdBurst(tx: Database, providerId: number, now: Date) {
 				// A moderator's decision stands; only automatic publications are re-held.
 				isNull(ratings.moderatedAt)
 			)
-		);
+		)
+		.returning({ id: ratings.id });
+	return factsOf(
+		tx,
+		moved.map((r) => r.id)
+	);
+}
+
+/** The new rating as the aggregate counts it. */
+function factsOfInput(input: RatingInput): RatingFacts {
+	return {
+		overall: input.overall,
+		effectiveness: input.effectiveness,
+		support: input.support,
+		value: input.value,
+		education: input.education,
+		setting: input.setting,
+		recommend: input.recommend,
+		route: input.route,
+		pricePaid: input.pricePaid,
+		conditions: input.conditions
+	};
 }
 
 /**
  * Records a patient's rating: idempotent by `input.idempotencyKey`; once per provider per 30 days
  * per device (per address without a device token); rate-limited per address; held for moderation
  * in a burst, or when another device at the same address rated the provider within 30 days; and
- * folded into the provider's feedback in the same transaction.
+ * folded into the provider's feedback in the same transaction — by its own tally, whatever the
+ * provider's number of ratings (./feedback.ts `applyFeedbackChange`).
  */
 export async function submitRating(
 	db: Database,
@@ -341,8 +380,12 @@ export async function submitRating(
 			// The same token committed in a concurrent request: answer with that one.
 			return replayResult((await byIdempotencyKey(tx, input.idempotencyKey))!, providerId);
 		}
-		if (hold === PROVIDER_BURST_REASON) await holdBurst(tx, providerId, now);
-		await recomputeFeedback(tx, providerId);
+		const reheld = hold === PROVIDER_BURST_REASON ? await holdBurst(tx, providerId, now) : [];
+		await applyFeedbackChange(tx, providerId, {
+			published: hold ? [] : [factsOfInput(input)],
+			unpublished: reheld,
+			held: (hold ? 1 : 0) + reheld.length
+		});
 		return { ok: true, id, status: hold ? 'held' : 'published', replay: false };
 	});
 	if (result.ok && !result.replay) feedbackChanged();

@@ -15,6 +15,7 @@ import {
 	type AnyPgColumn
 } from 'drizzle-orm/pg-core';
 import { CONDITION_CODES, type ConditionCode } from '../../../domain/conditions';
+import type { FeedbackTally } from '../../../domain/feedback-tally';
 import { ROUTE_CODES, type RouteCode } from '../../../domain/routes';
 import { createdAt, oneOf, updatedAt, within } from './columns';
 import { providers } from './providers';
@@ -64,9 +65,12 @@ export const ratings = pgTable(
 	(t) => [
 		uniqueIndex('ratings_idempotency_key').on(t.idempotencyKey),
 		index('ratings_provider_idx').on(t.providerId, t.status, t.createdAt),
+		// The checks of a submission (the burst count, a repeat by address or device) read a range
+		// of these, never the provider's whole list (docs/decisions/019-incremental-rating-aggregates.md).
+		index('ratings_provider_created_idx').on(t.providerId, t.createdAt),
 		index('ratings_client_idx').on(t.clientHash, t.createdAt),
-		index('ratings_provider_client_idx').on(t.providerId, t.clientHash),
-		index('ratings_provider_device_idx').on(t.providerId, t.deviceHash),
+		index('ratings_provider_client_idx').on(t.providerId, t.clientHash, t.createdAt),
+		index('ratings_provider_device_idx').on(t.providerId, t.deviceHash, t.createdAt),
 		check('ratings_overall_check', sql`${t.overall} between 1 and 5`),
 		check('ratings_effectiveness_check', within(t.effectiveness, 1, 5)),
 		check('ratings_support_check', within(t.support, 1, 5)),
@@ -94,8 +98,8 @@ export const ratingConditions = pgTable(
 );
 
 /**
- * Aggregates of a provider's published ratings, rewritten in the same transaction as every
- * change to those ratings, so it never drifts from the rows it summarises.
+ * Aggregates of a provider's published ratings, changed in the same transaction as every change
+ * to those ratings, so it never drifts from the rows it summarises.
  */
 export const providerFeedback = pgTable('provider_feedback', {
 	providerId: integer('provider_id')
@@ -108,6 +112,12 @@ export const providerFeedback = pgTable('provider_feedback', {
 	/** Everything else (distribution, aspects, conditions, cautions) as computed by src/lib/domain. */
 	summary: jsonb('summary').notNull().default({}),
 	heldCount: integer('held_count').notNull().default(0),
+	/**
+	 * What `summary` is computed from: counts per answer (src/lib/domain/feedback-tally.ts), to
+	 * which a rating's own are added or from which they are taken out. Null on rows from before
+	 * tallies, which the start-up recompute rebuilds.
+	 */
+	tallies: jsonb('tallies').$type<FeedbackTally>(),
 	updatedAt: updatedAt()
 });
 
