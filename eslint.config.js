@@ -37,6 +37,49 @@ export default ts.config(
 		}
 	},
 	{
+		// Code the browser loads never imports zod, not even through a schema module: zod would
+		// add ~25 kB gzip to every page that uses it (issue 12, decision 019). Types are free.
+		files: [
+			'src/**/*.svelte',
+			'src/hooks.client.ts',
+			'src/routes/**/+page.ts',
+			'src/routes/**/+layout.ts',
+			'src/lib/components/**/*.ts',
+			'src/lib/domain/**/*.ts',
+			'src/lib/forms/**/*.ts',
+			'src/lib/map/**/*.ts',
+			'src/lib/*.ts'
+		],
+		ignores: ['**/*.test.ts'],
+		rules: {
+			'@typescript-eslint/no-restricted-imports': [
+				'error',
+				{
+					paths: [
+						{
+							name: 'zod',
+							allowTypeImports: true,
+							message: 'The browser loads no zod; validate on the server with the shared schema.'
+						}
+					],
+					patterns: [
+						{
+							group: [
+								'$lib/schemas/*',
+								'!$lib/schemas/limits',
+								'**/schemas/*',
+								'!**/schemas/limits'
+							],
+							allowTypeImports: true,
+							message:
+								'Schema modules build zod schemas when loaded: import limits from $lib/schemas/limits (types are fine).'
+						}
+					]
+				}
+			]
+		}
+	},
+	{
 		// JS config and script files have no type information.
 		files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
 		...ts.configs.disableTypeChecked

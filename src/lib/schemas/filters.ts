@@ -2,6 +2,15 @@ import { z } from 'zod';
 import { PROVIDER_KIND_CODES, PROVIDER_KINDS } from '../domain/kinds';
 import { ROUTE_CODES, ROUTES } from '../domain/routes';
 import { toStateCode } from '../domain/states';
+import {
+	DEFAULT_PAGE_SIZE,
+	DEFAULT_RADIUS,
+	MAX_PAGE_SIZE,
+	MAX_RADIUS,
+	RADIUS_CHOICES,
+	SORTS,
+	type Sort
+} from './limits';
 
 const yesNo = (field: string) =>
 	z
@@ -41,19 +50,15 @@ const coordinate = (field: string, limit: number) =>
 				.max(limit, `${field} must be between -${limit} and ${limit}.`)
 		);
 
-export const RADIUS_CHOICES = [10, 25, 50, 100, 250] as const;
-export const DEFAULT_RADIUS = 50;
-export const MAX_RADIUS = 500;
-
-/**
- * `name` is the default without a place and `nearest` with one; `price` is the lowest listed
- * per-session price (for the chosen route when there is one), providers without a price last.
- */
-export const SORTS = ['name', 'best', 'price', 'nearest'] as const;
-export type Sort = (typeof SORTS)[number];
-
-export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_PAGE_SIZE = 20;
+export {
+	DEFAULT_PAGE_SIZE,
+	DEFAULT_RADIUS,
+	MAX_PAGE_SIZE,
+	MAX_RADIUS,
+	RADIUS_CHOICES,
+	SORTS,
+	type Sort
+};
 
 /** Query-string filters shared by the directory pages and GET /api/providers. */
 const baseFilters = z.object({

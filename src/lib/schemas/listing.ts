@@ -7,6 +7,7 @@ import { listingToFlat } from '../domain/provider-fields';
 import { ROUTE_CODES, ROUTES } from '../domain/routes';
 import { SLUG_PATTERN } from '../domain/slug';
 import { STATE_CODES } from '../domain/states';
+import { DESCRIPTION_MAX, MESSAGE_MAX } from './limits';
 import {
 	blankToUndefined,
 	checkbox,
@@ -28,7 +29,7 @@ import {
  * `routes.iv.priceMin`, …; `listingFormValues` turns a FormData into that shape.
  */
 
-export const DESCRIPTION_MAX = 2000;
+export { DESCRIPTION_MAX, MESSAGE_MAX };
 
 const phone = z.preprocess(
 	blankToUndefined,
@@ -202,8 +203,6 @@ export { listingToFlat };
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const parsesIntoListing: Same<z.output<typeof listingSchema>, Listing> = true;
 void parsesIntoListing;
-
-export const MESSAGE_MAX = 2000;
 
 /** A listing's version as the form saw it (a hidden field); anything else reads as "not given". */
 const formVersion = z.preprocess((value) => {

@@ -4,14 +4,13 @@ import { toStateCode } from '../domain/states';
 import { PAGE_SIZE, pageParam } from './paging';
 import { checkbox, cleanText, optionalText, requiredText, rowId } from './fields';
 import { resolveReportSchema, type ReportDecision } from './report';
+import { EDITORIAL_NOTE_BODY_MAX, EDITORIAL_NOTE_TITLE_MAX, REASON_MAX } from './limits';
 
 /** Schemas of the moderators' provider pages: the search form, status changes, editorial notes. */
 
 export const PROVIDER_PAGE_SIZE = PAGE_SIZE;
 export const SEARCH_TEXT_MAX = 100;
-export const EDITORIAL_NOTE_TITLE_MAX = 120;
-export const EDITORIAL_NOTE_BODY_MAX = 2000;
-export const REASON_MAX = 500;
+export { EDITORIAL_NOTE_BODY_MAX, EDITORIAL_NOTE_TITLE_MAX, REASON_MAX };
 
 export { MAX_ID, parseId } from './fields';
 

@@ -11,11 +11,12 @@ import {
 } from './fields';
 import { CONDITION_CODES } from '../domain/conditions';
 import { ROUTE_CODES } from '../domain/routes';
+import { COMMENT_MAX } from './limits';
 
 const stars = (what: string) =>
 	optionalWholeNumber(1, 5, `Rate ${what} from 1 to 5 stars, or leave it blank.`);
 
-export const COMMENT_MAX = 2000;
+export { COMMENT_MAX };
 
 export const ratingSchema = z.object({
 	overall: wholeNumber(1, 5, 'Choose an overall rating from 1 to 5 stars.'),

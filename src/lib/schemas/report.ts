@@ -2,8 +2,9 @@ import { rowId } from './fields';
 import { z } from 'zod';
 import { RATING_REPORT_REASON_CODES, REPORT_REASON_CODES } from '../domain/reports';
 import { fieldText } from '../forms/text';
+import { NOTE_MAX } from './limits';
 
-export const NOTE_MAX = 1000;
+export { NOTE_MAX };
 
 const note = z.preprocess(
 	(value) =>

@@ -1,14 +1,8 @@
 import { rowId } from './fields';
 import { z } from 'zod';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN, STAFF_ROLES, type StaffRole } from './limits';
 
-/** The roles an admin can give; 'provider' accounts are not staff and are not managed here. */
-export const STAFF_ROLES = ['admin', 'moderator'] as const;
-export type StaffRole = (typeof STAFF_ROLES)[number];
-
-/** The shortest password an account may have; $lib/server/auth enforces it too. */
-export const PASSWORD_MIN = 12;
-/** argon2 hashes any length, but a cap keeps one request from costing seconds. */
-export const PASSWORD_MAX_LENGTH = 200;
+export { PASSWORD_MAX_LENGTH, PASSWORD_MIN, STAFF_ROLES, type StaffRole };
 
 const userId = rowId('Missing account.');
 
