@@ -38,7 +38,7 @@ export default ts.config(
 	},
 	{
 		// Code the browser loads never imports zod, not even through a schema module: zod would
-		// add ~25 kB gzip to every page that uses it (issue 12, decision 019). Types are free.
+		// add ~25 kB gzip to every page that uses it (issue 12, decision 022). Types are free.
 		files: [
 			'src/**/*.svelte',
 			'src/hooks.client.ts',

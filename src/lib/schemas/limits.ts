@@ -2,7 +2,7 @@
  * The limits and choices the forms' schemas enforce, in a module without zod: pages and components
  * import them from here for their hints (maxlength, counters, options), and the schemas import
  * them too, so both always agree. A component that imported a schema module instead would load
- * zod in the browser (~25 kB gzip; decision 019).
+ * zod in the browser (~25 kB gzip; decision 022).
  */
 
 /** Search radius: the form's choices, the default and the largest the map's "Search this area" asks for. */
