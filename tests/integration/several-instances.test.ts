@@ -14,7 +14,7 @@ import { REQUEST_LIMIT } from '$lib/server/requests';
 import { createScratchDatabase, describeEachDatabase, testDatabaseUrl } from '../helpers/databases';
 import { insertProvider } from '../helpers/fixtures';
 
-const report = { reason: 'closed', note: null } as const;
+const report = { reason: 'closed' as const };
 
 function limits(perAddressPerHour: number): Limits {
 	return {
@@ -81,8 +81,11 @@ describe.skipIf(!url)('several servers on one database [postgres]', () => {
 
 	beforeAll(async () => {
 		scratch = await createScratchDatabase(url!, 'several servers');
-		one = await openDatabase({ url: scratch.url });
-		two = await openDatabase({ url: scratch.url, migrate: false });
+		// Starting together on a new database: one migrates, the other waits and finds it done.
+		[one, two] = await Promise.all([
+			openDatabase({ url: scratch.url }),
+			openDatabase({ url: scratch.url })
+		]);
 		await insertProvider(one.db, { name: 'Shared Clinic', kinds: ['clinic'], state: 'WA' });
 	});
 	afterAll(async () => {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { databaseKind, selectRows, type Database } from './db';
+import { databaseKind, LOCK_CLASS, selectRows, type Database } from './db';
 
 /**
  * Scheduled work that several servers on one PostgreSQL must not do twice at once (decision 020).
@@ -7,8 +7,7 @@ import { databaseKind, selectRows, type Database } from './db';
  */
 export type JobName = 'erase-old-contacts' | 'recompute-stale-feedback';
 
-/** Advisory-lock keys are (class, object); this class is the directory's jobs ('kd'). */
-const JOB_LOCK_CLASS = 0x6b64;
+/** Advisory-lock objects in the directory's class (0 is the migrations'). */
 const JOB_IDS: Record<JobName, number> = {
 	'erase-old-contacts': 1,
 	'recompute-stale-feedback': 2
@@ -28,7 +27,7 @@ export async function runAlone<T>(
 	return db.transaction(async (tx) => {
 		const [row] = await selectRows<{ locked: boolean }>(
 			tx,
-			sql`select pg_try_advisory_xact_lock(${JOB_LOCK_CLASS}::int, ${JOB_IDS[job]}::int) as locked`
+			sql`select pg_try_advisory_xact_lock(${LOCK_CLASS}::int, ${JOB_IDS[job]}::int) as locked`
 		);
 		if (!row?.locked) return { ran: false as const };
 		return { ran: true as const, result: await work() };

@@ -1,7 +1,13 @@
 import { ensureFirstAdmin } from './auth';
 import { startChangeFeed } from './change-feed';
 import { config, type Config } from './config';
-import { openDatabase, type Database, type DatabaseHandle, type DatabaseKind } from './db';
+import {
+	isUniqueViolation,
+	openDatabase,
+	type Database,
+	type DatabaseHandle,
+	type DatabaseKind
+} from './db';
 import { appDatabase, closeAppDatabase } from './db/app';
 import { seedDemoIfEmpty } from './demo';
 import { recomputeStale } from './feedback';
@@ -47,6 +53,10 @@ async function openAndPrepare(settings: Config): Promise<DatabaseHandle> {
 			const admin = await ensureFirstAdmin(handle.db, {
 				ADMIN_EMAIL: email,
 				ADMIN_PASSWORD: password
+			}).catch((err: unknown) => {
+				// Another server starting at the same time created it first.
+				if (isUniqueViolation(err)) return null;
+				throw err;
 			});
 			if (admin) log.info('Created the first admin account from ADMIN_EMAIL.');
 		}

@@ -70,6 +70,13 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 	return handle;
 }
 
+/**
+ * Advisory locks of the directory are (class, object) pairs in this class ('kd'), apart from the
+ * one-argument locks on hashes that ratings take: the migrations' here, the jobs' in ../jobs.ts.
+ */
+export const LOCK_CLASS = 0x6b64;
+const MIGRATION_LOCK = 0;
+
 function openPostgres(url: string, migrationsFolder: string) {
 	const applicationName = `kd-${randomBytes(6).toString('hex')}`;
 	const client = postgres(url, {
@@ -89,7 +96,21 @@ function openPostgres(url: string, migrationsFolder: string) {
 			const { unlisten } = await client.listen(channel, onNotify, onListen);
 			return { unlisten };
 		},
-		migrate: () => migratePostgres(db, { migrationsFolder }),
+		migrate: async () => {
+			// Servers starting together on one database: one migrates while the others wait for
+			// the lock, then find nothing left to do. The lock goes with the session if it breaks.
+			const session = await client.reserve();
+			try {
+				await session`select pg_advisory_lock(${LOCK_CLASS}::int, ${MIGRATION_LOCK}::int)`;
+				try {
+					await migratePostgres(db, { migrationsFolder });
+				} finally {
+					await session`select pg_advisory_unlock(${LOCK_CLASS}::int, ${MIGRATION_LOCK}::int)`;
+				}
+			} finally {
+				session.release();
+			}
+		},
 		close: () => client.end({ timeout: 5 })
 	};
 }
