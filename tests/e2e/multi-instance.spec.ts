@@ -280,7 +280,7 @@ test.describe('several servers behind nginx on one PostgreSQL', () => {
 		const handled = servers.map(
 			(s) => s.output().match(/"method":"POST","route":"\/list-your-practice"/g)?.length ?? 0
 		);
-		expect(handled.filter((n) => n > 0).length, `POSTs per server: ${handled}`).toBe(3);
+		expect(handled.filter((n) => n > 0).length, `POSTs per server: ${handled.join(', ')}`).toBe(3);
 	});
 
 	test('an approval on one server reaches the map of the others within a second', async () => {

@@ -19,8 +19,8 @@ export interface ChangeFeed {
 
 /** Starts listening on a PostgreSQL handle; resolves once the first LISTEN is in place. */
 export async function startChangeFeed(handle: DatabaseHandle): Promise<ChangeFeed> {
-	const { listen, applicationName } = handle;
-	if (!listen || !applicationName) throw new Error('The change feed needs PostgreSQL.');
+	const applicationName = handle.applicationName;
+	if (!handle.listen || !applicationName) throw new Error('The change feed needs PostgreSQL.');
 	let open = true;
 	const onNotify = (payload: string) => {
 		if (!open) return;
@@ -34,13 +34,13 @@ export async function startChangeFeed(handle: DatabaseHandle): Promise<ChangeFee
 	const onListen = () => {
 		if (open) for (const group of GROUPS) changed(group);
 	};
-	const { unlisten } = await listen(CHANNEL, onNotify, onListen);
+	const listening = await handle.listen(CHANNEL, onNotify, onListen);
 	return {
 		async close() {
 			if (!open) return;
 			open = false;
 			try {
-				await unlisten();
+				await listening.unlisten();
 			} catch (err) {
 				// Closing the pool ends the connection anyway.
 				log.warn({ err: describeError(err) }, 'stopping the change feed failed');

@@ -93,8 +93,8 @@ function openPostgres(url: string, migrationsFolder: string) {
 		kind: 'postgres' as const,
 		applicationName,
 		listen: async (channel: string, onNotify: (payload: string) => void, onListen: () => void) => {
-			const { unlisten } = await client.listen(channel, onNotify, onListen);
-			return { unlisten };
+			const listening = await client.listen(channel, onNotify, onListen);
+			return { unlisten: () => listening.unlisten() };
 		},
 		migrate: async () => {
 			// Servers starting together on one database: one migrates while the others wait for
