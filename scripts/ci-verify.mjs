@@ -58,13 +58,18 @@ if (pw) {
 	const readme = tests.filter((t) => t.projectName === 'README server');
 	const readmePassed = readme.filter((t) => t.status === 'expected').length;
 	if (readmePassed === 0) problems.push('no browser test passed against the README server');
-	// Tests that skip themselves where their tools are missing (a PostgreSQL cluster of their own):
-	// in CI they must have run and passed.
+	// Tests that skip themselves where their tools are missing (a PostgreSQL cluster of their own,
+	// nginx): in CI they must have run and passed.
 	const required = [
 		'a fast shutdown: calm 503 pages and API, the rating form kept as typed, recovery by itself',
 		'an immediate shutdown (as in a crash): the same calm answers, forms kept, and recovery',
 		'connections cut under the app (its server processes killed): no 500, and recovery',
-		'the database down when the server starts: it starts, answers 503, and recovers'
+		'the database down when the server starts: it starts, answers 503, and recovers',
+		// Three servers on one PostgreSQL behind nginx (tests/e2e/multi-instance.spec.ts).
+		'a session started through the proxy works on every server',
+		'the listing-request limit holds across the servers: five an hour in all',
+		'an approval on one server reaches the map of the others within a second',
+		'stopping one server with SIGTERM under load loses no request'
 	];
 	for (const title of required) {
 		if (!tests.some((t) => t.title === title && t.status === 'expected'))

@@ -407,25 +407,3 @@ export async function verifyFeedback(
 	});
 	return mismatches;
 }
-
-/**
- * At start-up, off the request path: brings summaries computed under older rules up to date.
- * Until it reaches a provider, readers show that provider's older numbers through `fromStored`.
- */
-export function recomputeStaleInBackground(db: Database): void {
-	recomputeStale(db).then(
-		(n) => {
-			if (n) {
-				const noun = n === 1 ? 'provider' : 'providers';
-				log.info(`Recomputed the patient feedback of ${n} ${noun} under the current rules.`);
-			}
-		},
-		(err: unknown) => {
-			// Never the raw error: drizzle's carries the query parameters.
-			log.error(
-				{ err: describeError(err) },
-				'recomputing stored feedback failed; it is retried at the next start'
-			);
-		}
-	);
-}

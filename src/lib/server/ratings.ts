@@ -1,9 +1,10 @@
 import { and, count, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import { CONTACT_HOLD_REASON, hasContactDetails } from '../domain/comment-check';
 import type { RatingFacts } from '../domain/feedback';
 import type { RouteCode } from '../domain/routes';
 import type { RatingInput } from '../schemas/rating';
+import { addressLimiter } from './address-limits';
 import { clientHashes, deviceHashes } from './client-hash';
 import { config } from './config';
 import { oneRow, type Database } from './db';
@@ -44,11 +45,9 @@ export function defaultLimits(): Limits {
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-const limiters = new Map<number, RateLimiterMemory>();
-function hourlyLimiter(points: number) {
-	let limiter = limiters.get(points);
-	if (!limiter) limiters.set(points, (limiter = new RateLimiterMemory({ points, duration: 3600 })));
-	return limiter;
+/** Counted through the rating's transaction: a point is given back if it rolls back. */
+function hourlyLimiter(tx: Database, points: number) {
+	return addressLimiter(tx, { name: 'ratings', points, duration: 3600 });
 }
 
 export type SubmitResult =
@@ -192,12 +191,18 @@ async function repeatRefusal(
 }
 
 /** Refused: this address has sent its ratings for the hour. */
-async function hourlyRefusal(addressHash: string, limits: Limits): Promise<SubmitResult | null> {
+async function hourlyRefusal(
+	tx: Database,
+	addressHash: string,
+	limits: Limits
+): Promise<SubmitResult | null> {
 	try {
-		await hourlyLimiter(limits.perAddressPerHour).consume(addressHash);
+		await hourlyLimiter(tx, limits.perAddressPerHour).consume(addressHash);
 		return null;
 	} catch (rejection) {
-		const ms = (rejection as { msBeforeNext?: number }).msBeforeNext ?? HOUR;
+		// A failed write of the count (the database away) is that failure, not a refusal.
+		if (!(rejection instanceof RateLimiterRes)) throw rejection;
+		const ms = rejection.msBeforeNext;
 		const minutes = Math.max(1, Math.ceil(ms / 60_000));
 		return {
 			ok: false,
@@ -371,7 +376,7 @@ export async function submitRating(
 		if (replayed) return replayResult(replayed, providerId);
 		const refused =
 			(await repeatRefusal(tx, providerId, who, now, limits)) ??
-			(await hourlyRefusal(who.address.current, limits));
+			(await hourlyRefusal(tx, who.address.current, limits));
 		if (refused) return refused;
 
 		const hold = await holdReason(tx, providerId, who, input.comment, now, limits);

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { RatingReportInput, ReportDecision, ReportInput } from '../schemas/report';
+import { take } from './address-limits';
 import * as audit from './audit';
 import { clientHashes } from './client-hash';
 import { oneRow, type Database } from './db';
@@ -14,7 +14,7 @@ import {
 } from './providers';
 import { problemReports, providers, ratings } from './db/schema';
 
-const limiter = new RateLimiterMemory({ points: 10, duration: 3600 });
+export const REPORT_LIMIT = { name: 'reports', points: 10, duration: 3600 };
 
 /**
  * A form sent from a page opened before the listing's slug changed (or typed in capitals) still
@@ -44,9 +44,7 @@ async function fileReport(
 	client: { address: string }
 ): Promise<ReportResult> {
 	const { current } = await clientHashes(db, client.address);
-	try {
-		await limiter.consume(current);
-	} catch {
+	if (!(await take(db, REPORT_LIMIT, current)).ok) {
 		return {
 			ok: false,
 			code: 'rate_limited',

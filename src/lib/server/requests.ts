@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, lt, ne, or, sql } from 'drizzle-orm';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { mergePlan, type FieldMerge } from '../domain/listing-merge';
 import type { Listing, ProviderRecord } from '../domain/provider';
 import type { StateCode } from '../domain/states';
 import type { ListingRequestInput } from '../schemas/listing';
+import { take } from './address-limits';
 import { clientHashes } from './client-hash';
 import type { Database } from './db';
 import { listingRequests, providers, users } from './db/schema';
@@ -34,7 +34,7 @@ export {
  */
 
 /** Five requests an hour per address is plenty for a practice and little for a script. */
-const requestLimiter = new RateLimiterMemory({ points: 5, duration: 3600 });
+export const REQUEST_LIMIT = { name: 'requests', points: 5, duration: 3600 };
 
 export type SubmitRequestResult =
 	| { ok: true; id: number; replay: boolean }
@@ -75,10 +75,9 @@ export async function submitRequest(
 	if (!located.ok) return { ok: false, code: 'invalid', fields: { zip: located.message } };
 
 	const { current } = await clientHashes(db, client.address);
-	try {
-		await requestLimiter.consume(current);
-	} catch (rejection) {
-		const ms = (rejection as { msBeforeNext?: number }).msBeforeNext ?? 3_600_000;
+	const taken = await take(db, REQUEST_LIMIT, current);
+	if (!taken.ok) {
+		const ms = taken.retryAfterMs;
 		const minutes = Math.max(1, Math.ceil(ms / 60_000));
 		return {
 			ok: false,

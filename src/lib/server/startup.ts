@@ -1,19 +1,29 @@
 import { ensureFirstAdmin } from './auth';
+import { startChangeFeed } from './change-feed';
 import { config, type Config } from './config';
-import { openDatabase, type DatabaseHandle, type DatabaseKind } from './db';
+import {
+	isUniqueViolation,
+	openDatabase,
+	type Database,
+	type DatabaseHandle,
+	type DatabaseKind
+} from './db';
 import { appDatabase, closeAppDatabase } from './db/app';
 import { seedDemoIfEmpty } from './demo';
-import { recomputeStaleInBackground } from './feedback';
+import { recomputeStale } from './feedback';
 import { warmGeocoder } from './geocode';
 import { warmMapCache } from './map';
-import { eraseOldContacts } from './requests';
+import { runAlone } from './jobs';
 import { describeError, log } from './log';
+import { eraseOldContacts } from './requests';
 
 /**
  * What the server does when it starts and stops (src/hooks.server.ts calls `start` from
  * SvelteKit's init hook and `stop` on adapter-node's `sveltekit:shutdown`): open and migrate the
  * database, load the demo set, create the first admin, erase expired contact details (then hourly,
- * the promise /privacy makes), and warm the map and geocoder caches.
+ * the promise /privacy makes), and warm the map and geocoder caches. On PostgreSQL, several
+ * servers may share the database (decision 020): each listens for the others' changes, and the
+ * scheduled jobs run on one server at a time.
  */
 
 /** Decided listing requests keep contact details 90 days; this is how late an erasure may come. */
@@ -43,18 +53,67 @@ async function openAndPrepare(settings: Config): Promise<DatabaseHandle> {
 			const admin = await ensureFirstAdmin(handle.db, {
 				ADMIN_EMAIL: email,
 				ADMIN_PASSWORD: password
+			}).catch((err: unknown) => {
+				// Another server starting at the same time created it first.
+				if (isUniqueViolation(err)) return null;
+				throw err;
 			});
 			if (admin) log.info('Created the first admin account from ADMIN_EMAIL.');
 		}
-		await eraseOldContacts(handle.db);
+		await eraseContactsAlone(handle.db);
 	} catch (err) {
 		await handle.close();
 		throw err;
 	}
+	const prepared = handle.kind === 'postgres' ? await withChangeFeed(handle) : handle;
 	warmMapCache(handle.db);
-	recomputeStaleInBackground(handle.db);
+	recomputeStaleAlone(handle.db);
 	warmGeocoder();
-	return handle;
+	return prepared;
+}
+
+/** The handle, listening for the other servers' changes until it is closed. */
+async function withChangeFeed(handle: DatabaseHandle): Promise<DatabaseHandle> {
+	try {
+		const feed = await startChangeFeed(handle);
+		return {
+			...handle,
+			close: async () => {
+				await feed.close();
+				await handle.close();
+			}
+		};
+	} catch (err) {
+		await handle.close();
+		throw err;
+	}
+}
+
+function eraseContactsAlone(db: Database): Promise<unknown> {
+	return runAlone(db, 'erase-old-contacts', () => eraseOldContacts(db));
+}
+
+/**
+ * Off the request path: brings feedback summaries computed under older rules up to date (readers
+ * show a provider's older numbers until it is reached). Another server doing it already: skipped.
+ */
+function recomputeStaleAlone(db: Database): void {
+	runAlone(db, 'recompute-stale-feedback', () => recomputeStale(db)).then(
+		(outcome) => {
+			const n = outcome.ran ? outcome.result : 0;
+			if (n) {
+				const noun = n === 1 ? 'provider' : 'providers';
+				log.info(`Recomputed the patient feedback of ${n} ${noun} under the current rules.`);
+			}
+		},
+		(err: unknown) => {
+			// Never the raw error: drizzle's carries the query parameters.
+			log.error(
+				{ err: describeError(err) },
+				'recomputing stored feedback failed; it is retried at the next start'
+			);
+		}
+	);
 }
 
 /**
@@ -68,7 +127,7 @@ export function database(): Promise<DatabaseHandle> {
 
 function eraseExpiredContacts(): void {
 	database()
-		.then(({ db }) => eraseOldContacts(db))
+		.then(({ db }) => eraseContactsAlone(db))
 		.catch((err: unknown) => {
 			log.error(
 				{ err: describeError(err) },

@@ -2,12 +2,13 @@ import { PGlite } from '@electric-sql/pglite';
 import { cube } from '@electric-sql/pglite/contrib/cube';
 import { earthdistance } from '@electric-sql/pglite/contrib/earthdistance';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { is, sql, type SQL } from 'drizzle-orm';
+import { drizzle as drizzlePglite, PgliteDatabase, PgliteTransaction } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import postgres from 'postgres';
@@ -21,7 +22,26 @@ export type DatabaseKind = 'pglite' | 'postgres';
 export interface DatabaseHandle {
 	db: Database;
 	kind: DatabaseKind;
+	/**
+	 * PostgreSQL only: this handle's `application_name`, unique per handle (so per process), which
+	 * the change-notification triggers put in every payload so a listener can tell its own writes.
+	 */
+	applicationName?: string;
+	/**
+	 * PostgreSQL only: LISTENs on `channel` on a connection of its own, which postgres.js opens again
+	 * (and LISTENs again, calling `onListen` each time) after it was lost. Ends with `close()`.
+	 */
+	listen?(
+		channel: string,
+		onNotify: (payload: string) => void,
+		onListen: () => void
+	): Promise<{ unlisten(): Promise<void> }>;
 	close(): Promise<void>;
+}
+
+/** Which database a handle or a transaction on it talks to. */
+export function databaseKind(db: Database): DatabaseKind {
+	return is(db, PgliteDatabase) || is(db, PgliteTransaction) ? 'pglite' : 'postgres';
 }
 
 export interface OpenOptions {
@@ -50,9 +70,18 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 	return handle;
 }
 
+/**
+ * Advisory locks of the directory are (class, object) pairs in this class ('kd'), apart from the
+ * one-argument locks on hashes that ratings take: the migrations' here, the jobs' in ../jobs.ts.
+ */
+export const LOCK_CLASS = 0x6b64;
+const MIGRATION_LOCK = 0;
+
 function openPostgres(url: string, migrationsFolder: string) {
+	const applicationName = `kd-${randomBytes(6).toString('hex')}`;
 	const client = postgres(url, {
 		max: 10,
+		connection: { application_name: applicationName },
 		onnotice: () => {},
 		// postgres.js waits longer after each failed connection (up to 20 s, never reset until one
 		// succeeds): after an outage every request would hang that long. At most 1 s instead.
@@ -62,7 +91,26 @@ function openPostgres(url: string, migrationsFolder: string) {
 	return {
 		db: db as unknown as Database,
 		kind: 'postgres' as const,
-		migrate: () => migratePostgres(db, { migrationsFolder }),
+		applicationName,
+		listen: async (channel: string, onNotify: (payload: string) => void, onListen: () => void) => {
+			const listening = await client.listen(channel, onNotify, onListen);
+			return { unlisten: () => listening.unlisten() };
+		},
+		migrate: async () => {
+			// Servers starting together on one database: one migrates while the others wait for
+			// the lock, then find nothing left to do. The lock goes with the session if it breaks.
+			const session = await client.reserve();
+			try {
+				await session`select pg_advisory_lock(${LOCK_CLASS}::int, ${MIGRATION_LOCK}::int)`;
+				try {
+					await migratePostgres(db, { migrationsFolder });
+				} finally {
+					await session`select pg_advisory_unlock(${LOCK_CLASS}::int, ${MIGRATION_LOCK}::int)`;
+				}
+			} finally {
+				session.release();
+			}
+		},
 		close: () => client.end({ timeout: 5 })
 	};
 }
