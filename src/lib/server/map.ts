@@ -89,9 +89,13 @@ function indexFor(db: Database, filters: MapFilters, circle?: Circle) {
 
 const round = (n: number) => Math.round(n * 1e5) / 1e5;
 
-/** Builds the unfiltered index ahead of the first visitor (≈1 s for 100,000 providers). */
-export function warmMapCache(db: Database): void {
-	indexFor(db, {}).catch((err: unknown) => {
+/**
+ * Builds the unfiltered index ahead of the first visitor (≈1 s for 100,000 providers); start-up
+ * waits for it before the server listens. Never rejects: a failure is logged, and the first
+ * request builds it again.
+ */
+export async function warmMapCache(db: Database): Promise<void> {
+	await indexFor(db, {}).catch((err: unknown) => {
 		log.warn({ err: describeError(err) }, 'could not pre-build the map index');
 	});
 }

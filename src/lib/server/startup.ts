@@ -66,9 +66,10 @@ async function openAndPrepare(settings: Config): Promise<DatabaseHandle> {
 		throw err;
 	}
 	const prepared = handle.kind === 'postgres' ? await withChangeFeed(handle) : handle;
-	warmMapCache(handle.db);
 	recomputeStaleAlone(handle.db);
 	warmGeocoder();
+	// Before the first visitor, not during: building the map's index holds the event loop.
+	await warmMapCache(handle.db);
 	return prepared;
 }
 
@@ -154,11 +155,23 @@ export async function start(settings: Config = config()): Promise<void> {
 			throw err;
 		}
 	} else {
-		database().catch((err: unknown) => {
-			log.warn({ err: describeError(err) }, 'database unavailable at start');
-		});
+		// Opened (and its caches warmed) before the server listens, so the first visitor does not
+		// wait for it; but PostgreSQL may be down or slow, and the server starts anyway.
+		const opening = database().then(
+			() => undefined,
+			(err: unknown) => {
+				log.warn({ err: describeError(err) }, 'database unavailable at start');
+			}
+		);
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const waited = new Promise<void>((done) => (timer = setTimeout(done, START_WAIT_MS)));
+		await Promise.race([opening, waited]);
+		clearTimeout(timer);
 	}
 }
+
+/** How long start-up waits for PostgreSQL before the server listens without it. */
+const START_WAIT_MS = 5_000;
 
 /** Which database this process is configured for, whether or not it could be opened. */
 export function configuredKind(): DatabaseKind {
