@@ -10,6 +10,7 @@
  *   --providers=N --ratings=N          other sizes
  *   --duration=S                       seconds of load per endpoint (default 10, quick 3)
  *   BENCH_PORT                         the server's port (default 5350)
+ *   BENCH_BROWSER=true                 also time the first clustered map render in Chromium
  *
  * It generates the data, rebuilds every rating aggregate with the app's recomputeAll (timed: the
  * `npm run feedback:recompute` figure), times SQL in-process, starts `node build`, drives it with
@@ -36,6 +37,7 @@ import {
 	type Check,
 	type EndpointRow
 } from './bench/report';
+import { firstMapRender } from './bench/browser';
 import { build, startServer } from './bench/server';
 import { mapPayloads, mapQuery, nearStatements, pageLoadTimes } from './bench/sql';
 import { verifyAggregates } from './bench/verify';
@@ -61,7 +63,7 @@ const size = {
 	ratings: Number(value('ratings') ?? (quick ? 100_000 : kind === 'postgres' ? 1_000_000 : 100_000))
 };
 const DURATION = Number(value('duration') ?? (quick ? 3 : 10));
-const WARMUP = quick ? 20 : 100;
+const WARMUP = quick ? 20 : 30;
 const CONNECTIONS = 50;
 const PORT = Number(process.env.BENCH_PORT ?? 5350);
 const DATA_DIR = resolve('test-results/bench-data');
@@ -80,7 +82,8 @@ const BUDGET = {
 	rssBytes: 400 * 1024 * 1024,
 	coldStartMs: 2000,
 	pgliteMaxMs: 10_000,
-	jsGzipBytes: 60_000
+	jsGzipBytes: 60_000,
+	firstRenderMs: 300
 };
 
 const phases: Record<string, number> = {};
@@ -186,8 +189,11 @@ try {
 	const endpoints: EndpointRow[] = [];
 	let web: Awaited<ReturnType<typeof homeWeight>> | undefined;
 	let rss = { peak: 0, sampled: 0 };
+	let browser: Awaited<ReturnType<typeof firstMapRender>> | undefined;
 	try {
 		web = await homeWeight(server.baseUrl);
+		if (process.env.BENCH_BROWSER === 'true')
+			browser = await phase('first map render in Chromium', () => firstMapRender(server.baseUrl));
 		const base = {
 			baseUrl: server.baseUrl,
 			connections: CONNECTIONS,
@@ -377,6 +383,13 @@ try {
 		'0 wrong',
 		verification.method !== 'not verified' && verification.wrong.length === 0
 	);
+	if (browser)
+		check(
+			'first clustered map render in Chromium (warm max)',
+			msText(browser.max),
+			`≤ ${BUDGET.firstRenderMs} ms`,
+			browser.max <= BUDGET.firstRenderMs
+		);
 	if (web) {
 		check(
 			'JavaScript before the map on / (gzip)',
@@ -419,6 +432,10 @@ try {
 		console.log(
 			`/: HTML ${web.htmlEncoding ?? 'uncompressed'}; JavaScript before the map ${(web.jsGzip / 1000).toFixed(1)} kB gzip (${(web.jsBytes / 1000).toFixed(1)} kB raw, ${web.modules} modules)`
 		);
+	if (browser)
+		console.log(
+			`first clustered map render in Chromium: cold ${msText(browser.cold)}, warm median ${msText(browser.median)}, max ${msText(browser.max)}`
+		);
 	console.log(
 		`recomputeAll: ${recompute.providers.toLocaleString('en-US')} providers in ${(recompute.ms / 1000).toFixed(1)} s; verification: ${verification.method}, ${verification.checked} providers checked in ${(verification.ms / 1000).toFixed(1)} s`
 	);
@@ -454,6 +471,7 @@ try {
 			sampledPeakRssBytes: rss.sampled
 		},
 		web,
+		browser,
 		verification,
 		loadAverage: { start: loadAtStart, end: load() },
 		phasesMs: phases,

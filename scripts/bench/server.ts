@@ -95,8 +95,16 @@ export async function startServer(options: {
 			new Promise((done) => {
 				clearInterval(sampler);
 				if (child.exitCode !== null) return done(child.exitCode);
-				child.once('exit', (code) => done(code));
-				// It must exit by itself: SIGTERM drains requests and closes the database.
+				// It must exit by itself: SIGTERM drains requests and closes the database. A server
+				// still there a minute later is reported (exit code null) and killed.
+				const stuck = setTimeout(() => {
+					console.error(`node build (pid ${pid}) did not exit within 60 s of SIGTERM; killing it.`);
+					child.kill('SIGKILL');
+				}, 60_000);
+				child.once('exit', (code) => {
+					clearTimeout(stuck);
+					done(code);
+				});
 				child.kill('SIGTERM');
 			})
 	};
