@@ -256,7 +256,7 @@ try {
 				if (!baseline) baseline = result.okPerSec;
 				endpoints.push({ name, path, result, ratio: baseline ? result.okPerSec / baseline : 0 });
 				console.log(
-					`  ${name}: ${result.okPerSec.toFixed(0)} 2xx/s, p95 ${result.p95.toFixed(1)} ms, ${result.errors} errors`
+					`  ${name}: ${result.okPerSec.toFixed(0)} 2xx/s, p95 ${msText(result.p95)}, ${result.errors} errors`
 				);
 			};
 			for (const [name, paths] of gets) {

@@ -58,7 +58,10 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
 		child.on('close', (code) => {
 			if (code !== 0) return fail(new Error(`the load runner exited with ${code}`));
 			try {
-				done(JSON.parse(out) as LoadResult);
+				const result = JSON.parse(out) as LoadResult;
+				// JSON has no NaN: a latency with no completed request arrives as null.
+				for (const key of ['p50', 'p95', 'p99', 'max'] as const) result[key] ??= NaN;
+				done(result);
 			} catch {
 				fail(new Error(`the load runner printed no result: ${out.slice(0, 200)}`));
 			}
