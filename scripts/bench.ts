@@ -482,10 +482,13 @@ try {
 	});
 	console.log(`\nResults: ${file}`);
 } catch (err) {
-	failures.push(
-		`the benchmark did not finish: ${err instanceof Error ? err.message : String(err)}`
-	);
-	console.error(err);
+	// First lines only: a failed statement's message carries every parameter.
+	const first = (e: unknown) =>
+		(e instanceof Error ? e.message : String(e)).split('\n')[0]?.slice(0, 300);
+	const cause = err instanceof Error && err.cause ? ` (${first(err.cause)})` : '';
+	const message = `${first(err)}${cause}`;
+	failures.push(`the benchmark did not finish: ${message}`);
+	if (err instanceof Error) console.error(err.stack?.split('\n').slice(1, 6).join('\n'));
 } finally {
 	await scratch?.drop();
 }

@@ -284,7 +284,17 @@ async function insertRatingsBatched(db: Database, rows: Iterable<RatingRow>) {
 	let batch: RatingRow[] = [];
 	const flush = async () => {
 		if (!batch.length) return;
-		const column = (k: number) => batch.map((r) => r[k] ?? null);
+		// One array literal per column, sent as text: drizzle expands a JS array into a list of
+		// parameters, and PGlite does not serialise arrays for an unknown parameter type.
+		const column = (k: number) =>
+			`{${batch
+				.map((r) => {
+					const v = r[k];
+					return v === null || v === undefined
+						? 'NULL'
+						: `"${String(v).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+				})
+				.join(',')}}`;
 		// PGlite and postgres.js both send JS arrays as PostgreSQL arrays; each is cast to its column type.
 		await db.execute(sql`
 			insert into ratings (${sql.raw(RATING_COLUMNS.join(', '))})
