@@ -132,6 +132,13 @@ async function stopApp(app: App) {
 	expect(code, app.output()).toBe(0);
 }
 
+let probes = 0;
+/**
+ * The URL made unique, so no kept copy answers it (decision 021) and the answer says what the
+ * database says now. Pages kept before an outage are still answered from their copies.
+ */
+const fresh = (url: string) => `${url}${url.includes('?') ? '&' : '?'}probe=${++probes}`;
+
 const status = (url: string) =>
 	fetch(url).then(
 		(res) => res.status,
@@ -142,7 +149,7 @@ const status = (url: string) =>
 async function msUntilOk(url: string, app: App): Promise<number> {
 	const from = Date.now();
 	await expect
-		.poll(() => status(url), { timeout: 30_000, intervals: [100], message: app.output() })
+		.poll(() => status(fresh(url)), { timeout: 30_000, intervals: [100], message: app.output() })
 		.toBe(200);
 	return Date.now() - from;
 }
@@ -150,7 +157,7 @@ async function msUntilOk(url: string, app: App): Promise<number> {
 /** Every page and API answer a person meets while the database is away. */
 async function expectCalmOutage(app: App, paths: { profile: string; state: string }) {
 	for (const path of ['/', paths.profile, paths.state, '/states']) {
-		const res = await fetch(app.origin + path);
+		const res = await fetch(fresh(app.origin + path));
 		expect(res.status, `GET ${path}`).toBe(503);
 		expect(res.headers.get('retry-after'), `GET ${path}`).toBe(String(RETRY_AFTER_SECONDS));
 		expect(res.headers.get('content-type'), `GET ${path}`).toContain('text/html');
@@ -160,7 +167,7 @@ async function expectCalmOutage(app: App, paths: { profile: string; state: strin
 		expect(html).toContain('Ketamine Provider Directory');
 		expect(html).not.toContain('Something went wrong');
 	}
-	const api = await fetch(`${app.origin}/api/providers?state=TX`);
+	const api = await fetch(fresh(`${app.origin}/api/providers?state=TX`));
 	expect(api.status).toBe(503);
 	expect(api.headers.get('retry-after')).toBe(String(RETRY_AFTER_SECONDS));
 	expect(await api.json()).toEqual({
@@ -343,8 +350,15 @@ test.describe('the database goes away', () => {
 	test('a fast shutdown: calm 503 pages and API, the rating form kept as typed, recovery by itself', async ({
 		browser
 	}) => {
+		const before = await fetch(app.origin + paths.state);
+		expect(before.status).toBe(200);
 		await rateDuringOutage(browser, app, provider, false, () => cluster.stop('fast'));
 		await expectCalmOutage(app, paths);
+		// A page kept before the outage is still answered from its copy: nothing could change it.
+		const kept = await fetch(app.origin + paths.state);
+		expect(kept.status).toBe(200);
+		expect(kept.headers.get('etag')).toBe(before.headers.get('etag'));
+		expect(await kept.text()).toBe(await before.text());
 		cluster.start();
 		recovered.fast = await msUntilOk(app.origin + paths.profile, app);
 
@@ -359,7 +373,7 @@ test.describe('the database goes away', () => {
 
 	test('an immediate shutdown (as in a crash): the same calm answers, forms kept, and recovery', async () => {
 		// Connections in the pool first, so the crash cuts open ones.
-		expect(await status(app.origin + paths.state)).toBe(200);
+		expect(await status(fresh(app.origin + paths.state))).toBe(200);
 		cluster.stop('immediate');
 		await expectCalmOutage(app, paths);
 		await expectFormsKept(app, provider);
@@ -370,14 +384,14 @@ test.describe('the database goes away', () => {
 	});
 
 	test('connections cut under the app (its server processes killed): no 500, and recovery', async () => {
-		expect(await status(app.origin + paths.profile)).toBe(200);
+		expect(await status(fresh(app.origin + paths.profile))).toBe(200);
 		const killed = await cluster.killAppBackends();
 		expect(killed).toBeGreaterThan(0);
 		// PostgreSQL restarts its processes after a SIGKILL; meanwhile every answer is 200 or 503.
 		const from = Date.now();
 		const seen = new Set<number | string>();
 		for (;;) {
-			const answer = await status(app.origin + paths.profile);
+			const answer = await status(fresh(app.origin + paths.profile));
 			seen.add(answer);
 			if (answer === 200) break;
 			expect(Date.now() - from, `answers: ${[...seen].join(', ')}`).toBeLessThan(
@@ -404,7 +418,7 @@ test.describe('the database goes away', () => {
 				.toBe(503);
 			const health = await fetch(`${cold.origin}/healthz`);
 			expect(health.headers.get('retry-after')).toBe(String(RETRY_AFTER_SECONDS));
-			const page = await fetch(cold.origin + paths.profile);
+			const page = await fetch(fresh(cold.origin + paths.profile));
 			expect(page.status).toBe(503);
 			expect(page.headers.get('retry-after')).toBe(String(RETRY_AFTER_SECONDS));
 			const api = await fetch(`${cold.origin}/api/providers`);
