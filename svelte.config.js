@@ -20,6 +20,7 @@ function nodeServer() {
 			copyFileSync('scripts/server-entry.js', 'build/index.js');
 			copyFileSync('src/lib/server/security-headers.js', 'build/security-headers.js');
 			copyFileSync('src/lib/server/page-cache.js', 'build/page-cache.js');
+			copyFileSync('src/lib/server/in-flight.js', 'build/in-flight.js');
 			rmSync('build/index.js.map', { force: true });
 		}
 	};

@@ -32,6 +32,8 @@ let handler;
 let securityHeaders;
 /** @type {typeof import('../src/lib/server/page-cache.js')} */
 let pageCache;
+/** @type {typeof import('../src/lib/server/in-flight.js')} */
+let inFlightWork;
 try {
 	// Beside this file in build/. Importing the handler starts the app (SvelteKit's init hook:
 	// database, migrations, demo data); the headers module is src/lib/server/security-headers.js,
@@ -42,6 +44,8 @@ try {
 	({ handler } = await import(handlerFile));
 	({ securityHeaders } = await import(headersFile));
 	pageCache = await import(pageCacheFile);
+	const inFlightFile = './in-flight.js';
+	inFlightWork = await import(inFlightFile);
 } catch (err) {
 	console.error(
 		`The directory could not start: ${err instanceof Error ? err.message : String(err)}`
@@ -158,6 +162,9 @@ const server = http.createServer((req, res) => {
 	});
 });
 
+/** Called once the app has finished the work of every request, or the drain has run out. */
+const shutdownWaiting = /** @type {(() => void)[]} */ ([]);
+
 if (keepAliveTimeout > 0) server.keepAliveTimeout = keepAliveTimeout * 1000;
 if (headersTimeout > 0) server.headersTimeout = headersTimeout * 1000;
 
@@ -237,6 +244,8 @@ function stop(signal) {
 	const cut = setTimeout(() => {
 		cutting = true;
 		server.closeAllConnections();
+		// Whatever is still running is given up: the database closes under it.
+		for (const shutdown of shutdownWaiting.splice(0)) shutdown();
 	}, drainSeconds * 1000);
 	// A last resort, should something still hold the process open long after the drain.
 	setTimeout(
@@ -250,9 +259,21 @@ function stop(signal) {
 		// net.Server's close, not http.Server's: that one would also close "idle" connections at
 		// once, among them those just accepted whose request has not been read yet.
 		net.Server.prototype.close.call(server, () => {
-			clearTimeout(cut);
-			// With its database closed and nothing else open, the process ends by itself.
-			shutdownApp(signal);
+			// Every connection is closed; the app may still be finishing requests whose clients
+			// left (src/lib/server/in-flight.js).
+			let done = false;
+			const shutdown = () => {
+				if (done) return;
+				done = true;
+				clearTimeout(cut);
+				// With its database closed and nothing else open, the process ends by itself.
+				shutdownApp(signal);
+			};
+			if (cutting) shutdown();
+			else {
+				shutdownWaiting.push(shutdown);
+				inFlightWork.whenIdle(shutdown);
+			}
 		});
 		// Requests that have arrived on open connections are read within two turns; the
 		// connections still idle after that are closed.

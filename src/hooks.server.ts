@@ -9,6 +9,7 @@ import {
 	RETRY_AFTER_SECONDS,
 	UNAVAILABLE_MESSAGE
 } from '$lib/server/outage';
+import { counted } from '$lib/server/in-flight.js';
 import * as pageCache from '$lib/server/page-cache.js';
 import { plainPage } from '$lib/server/plain-page';
 import { cleanSearch, readableForm, type Refusal } from '$lib/server/request-guard';
@@ -149,7 +150,13 @@ function fromEntry(entry: pageCache.Entry, request: Request): Response {
 	return new Response(body && new Uint8Array(body), { status, headers });
 }
 
-export const handle: Handle = async ({ event, resolve }) => {
+/** Every request's work is counted until it ends, so shutdown waits for it (./lib/server/in-flight.js). */
+export const handle: Handle = ({ event, resolve }) => counted(() => handleRequest(event, resolve));
+
+async function handleRequest(
+	event: RequestEvent,
+	resolve: Parameters<Handle>[0]['resolve']
+): Promise<Response> {
 	const started = performance.now();
 	const requestId = pageCache.requestIdFrom(event.request.headers.get('x-request-id'));
 	event.locals.requestId = requestId;
@@ -177,7 +184,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	} finally {
 		built?.(key ? pageCache.lookup(key) : undefined);
 	}
-};
+}
 
 interface Circumstances {
 	builtAt: number;

@@ -34,8 +34,12 @@ interface Running {
 	eraseTimer: ReturnType<typeof setInterval>;
 }
 
-/** On globalThis, like the database handle, so a dev reload replaces the timer, never adds one. */
-const state = globalThis as typeof globalThis & { __appStartup?: Running };
+/**
+ * On globalThis, like the database handle, so a dev reload replaces the timer, never adds one.
+ * `__appStopped`: `stop` has run; the database is not opened again (a request still running at
+ * shutdown would otherwise reopen it, and the new pool would keep the process alive).
+ */
+const state = globalThis as typeof globalThis & { __appStartup?: Running; __appStopped?: boolean };
 
 async function openAndPrepare(settings: Config): Promise<DatabaseHandle> {
 	const handle = await openDatabase({
@@ -122,6 +126,7 @@ function recomputeStaleAlone(db: Database): void {
  * the next call tries again.
  */
 export function database(): Promise<DatabaseHandle> {
+	if (state.__appStopped) return Promise.reject(new Error('The server is stopping.'));
 	const settings = state.__appStartup?.config ?? config();
 	return appDatabase(() => openAndPrepare(settings));
 }
@@ -147,6 +152,7 @@ export async function start(settings: Config = config()): Promise<void> {
 	const eraseTimer = setInterval(eraseExpiredContacts, ERASE_EVERY_MS);
 	eraseTimer.unref();
 	state.__appStartup = { config: settings, eraseTimer };
+	state.__appStopped = false;
 	if (!settings.databaseUrl) {
 		try {
 			await database();
@@ -182,6 +188,7 @@ export function configuredKind(): DatabaseKind {
 export async function stop(): Promise<void> {
 	const running = state.__appStartup;
 	state.__appStartup = undefined;
+	state.__appStopped = true;
 	if (running) clearInterval(running.eraseTimer);
 	await closeAppDatabase();
 }
