@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
-import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
+import { rawGet } from './raw-http';
 
 /**
  * Pages, JSON and static files travel compressed when the client accepts it, and as they are when
@@ -9,33 +9,8 @@ import { gunzipSync } from 'node:zlib';
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 
-function get(path: string, encoding?: string) {
-	return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>(
-		(done, fail) => {
-			http
-				.get(
-					{
-						host: '127.0.0.1',
-						port: PORT,
-						path,
-						headers: encoding ? { 'accept-encoding': encoding } : {}
-					},
-					(res) => {
-						const chunks: Buffer[] = [];
-						res.on('data', (chunk: Buffer) => chunks.push(chunk));
-						res.on('end', () =>
-							done({
-								status: res.statusCode ?? 0,
-								headers: res.headers,
-								body: Buffer.concat(chunks)
-							})
-						);
-					}
-				)
-				.on('error', fail);
-		}
-	);
-}
+const get = (path: string, encoding?: string) =>
+	rawGet(path, encoding ? { 'accept-encoding': encoding } : {});
 
 for (const [what, path, marker] of [
 	['a page', '/states', '<html'],

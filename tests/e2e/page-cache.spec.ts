@@ -1,7 +1,7 @@
-import http from 'node:http';
 import type { FeedbackBrief } from './domain';
 import { expect, test, type Api } from './fixtures';
 import { first } from '../helpers/rows';
+import { rawGet } from './raw-http';
 
 /**
  * Repeat anonymous requests are answered from a kept copy (src/lib/server/page-cache.js): the
@@ -9,30 +9,9 @@ import { first } from '../helpers/rows';
  * request. Raw HTTP where the headers matter, so nothing is cached or decompressed on the way.
  */
 
-const PORT = Number(process.env.E2E_PORT ?? 4173);
-
-interface Answer {
-	status: number;
-	headers: http.IncomingHttpHeaders;
-	body: string;
-}
-
-function get(path: string, headers: Record<string, string> = {}): Promise<Answer> {
-	return new Promise((done, fail) => {
-		http
-			.get({ host: '127.0.0.1', port: PORT, path, headers }, (res) => {
-				const chunks: Buffer[] = [];
-				res.on('data', (chunk: Buffer) => chunks.push(chunk));
-				res.on('end', () =>
-					done({
-						status: res.statusCode ?? 0,
-						headers: res.headers,
-						body: Buffer.concat(chunks).toString('utf8')
-					})
-				);
-			})
-			.on('error', fail);
-	});
+async function get(path: string, headers: Record<string, string> = {}) {
+	const answer = await rawGet(path, headers);
+	return { ...answer, body: answer.body.toString('utf8') };
 }
 
 async function ratingCount(api: Api, slug: string): Promise<number> {
