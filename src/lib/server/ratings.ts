@@ -264,16 +264,8 @@ async function insertRating(
 		.values({
 			providerId,
 			status: hold ? 'held' : 'published',
-			overall: input.overall,
-			effectiveness: input.effectiveness,
-			support: input.support,
-			value: input.value,
-			education: input.education,
-			setting: input.setting,
-			recommend: input.recommend,
-			route: input.route,
+			...answersOf(input),
 			monthsInTreatment: input.monthsInTreatment,
-			pricePaid: input.pricePaid,
 			comment: input.comment,
 			clientHash: who.address.current,
 			deviceHash: who.device?.current ?? null,
@@ -330,8 +322,8 @@ async function holdBurst(tx: Database, providerId: number, now: Date): Promise<R
 	);
 }
 
-/** The new rating as the aggregate counts it. */
-function factsOfInput(input: RatingInput): RatingFacts {
+/** The answers the aggregate counts, as the rating's columns hold them. */
+function answersOf(input: RatingInput) {
 	return {
 		overall: input.overall,
 		effectiveness: input.effectiveness,
@@ -341,9 +333,13 @@ function factsOfInput(input: RatingInput): RatingFacts {
 		setting: input.setting,
 		recommend: input.recommend,
 		route: input.route,
-		pricePaid: input.pricePaid,
-		conditions: input.conditions
+		pricePaid: input.pricePaid
 	};
+}
+
+/** The new rating as the aggregate counts it. */
+function factsOfInput(input: RatingInput): RatingFacts {
+	return { ...answersOf(input), conditions: input.conditions };
 }
 
 /**
