@@ -56,6 +56,18 @@ test('what belongs to one visitor is never kept or shared', async () => {
 	expect(session.headers['cache-control']).toBe('private, no-store');
 });
 
+test('a form with a one-time token is never shared: each visitor gets their own', async () => {
+	const token = (html: string) => /name="idempotencyKey" value="([^"]+)"/.exec(html)?.[1];
+	for (const path of ['/list-your-practice', '/providers/anchorpoint-telehealth/update']) {
+		const one = await get(path);
+		const two = await get(path);
+		expect(one.status, path).toBe(200);
+		expect(one.headers['cache-control'], path).toBe('private, no-store');
+		expect(token(one.body), path).toBeTruthy();
+		expect(token(two.body), path).not.toBe(token(one.body));
+	}
+});
+
 test('a new rating shows on the next request for the profile, the API and the state page', async ({
 	api,
 	request

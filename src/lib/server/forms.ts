@@ -10,6 +10,12 @@ import { describeError, log } from './log';
 import { UNAVAILABLE_FORM_MESSAGE, unavailableCode } from './outage';
 
 /** Beside a form kept as typed after a write failed for a reason of ours, not the person's. */
+/**
+ * For pages that carry a one-time token (a form's idempotency key): never kept or shared, so two
+ * visitors never send the same token (decision 021). Pass to the load's `setHeaders`.
+ */
+export const ONE_VISITOR = { 'cache-control': 'private, no-store' } as const;
+
 export const SAVE_FAILED_MESSAGE =
 	'We could not save this because of a problem on our side. What you typed is still here — please try again in a moment.';
 

@@ -5,15 +5,16 @@ import * as providers from '$lib/server/providers';
 import * as ratings from '$lib/server/ratings';
 import { deviceForRatePage, deviceToken } from '$lib/server/device';
 import { redirectToCurrentSlug } from '$lib/server/slug-redirect';
-import { formError, formPageData, keepTyped, rateLimited } from '$lib/server/forms';
+import { formError, formPageData, keepTyped, ONE_VISITOR, rateLimited } from '$lib/server/forms';
 import { ADDRESS_UNAVAILABLE, clientAddressOf } from '$lib/server/http';
 import { ROUTE_CODES } from '$lib/domain/routes';
 import { fieldErrors } from '$lib/schemas/errors';
 import { ratingFormValues, ratingSchema } from '$lib/schemas/rating';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = (event) =>
-	formPageData(
+export const load: PageServerLoad = (event) => {
+	event.setHeaders(ONE_VISITOR);
+	return formPageData(
 		event.request,
 		() => rateData(event),
 		// The form as sent, without the database: the provider's own treatments are unknown.
@@ -24,6 +25,7 @@ export const load: PageServerLoad = (event) =>
 			repeatDays: ratings.defaultLimits().repeatDays
 		})
 	);
+};
 
 async function rateData({
 	params,

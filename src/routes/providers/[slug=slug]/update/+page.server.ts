@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { error } from '@sveltejs/kit';
 import { listingToFlat } from '$lib/schemas/listing';
-import { formPageData, keepTyped } from '$lib/server/forms';
+import { formPageData, keepTyped, ONE_VISITOR } from '$lib/server/forms';
 import { keepListingForm, requestAction } from '$lib/server/listing-form';
 import * as providers from '$lib/server/providers';
 import { redirectToCurrentSlug } from '$lib/server/slug-redirect';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ params, locals, url, request }) =>
-	formPageData(
+export const load: PageServerLoad = ({ params, locals, url, request, setHeaders }) => {
+	setHeaders(ONE_VISITOR);
+	return formPageData(
 		request,
 		async () => {
 			const id = await providers.publishedId(locals.db, params.slug);
@@ -37,6 +38,7 @@ export const load: PageServerLoad = ({ params, locals, url, request }) =>
 			token: randomUUID()
 		})
 	);
+};
 
 export const actions = keepTyped(
 	{ default: (event) => requestAction(event, event.params.slug) } satisfies Actions,
